@@ -1,0 +1,114 @@
+// `clw-diag [PATH..]`: the main job. Parses nothing itself (yargs did), runs the analysis, writes
+// the report, returns the exit code.
+import { renameSync, writeFileSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import type { Report, Severity } from '../types.js';
+import { SEVERITY_ORDER } from '../types.js';
+import { Analysis } from '../pipeline/analyze.js';
+import { render, type Format } from '../report/index.js';
+import { loadRules } from '../rules/loader.js';
+import { discover } from '../sources/discover.js';
+import type { Source } from '../sources/source.js';
+import { stdinSource } from '../sources/stdin.js';
+import { workerLogSources } from '../sources/worker-logs.js';
+import { EXIT, UsageError } from './errors.js';
+import { parseWindow, rulesDir, useColor } from './options.js';
+import { progressBar } from './progress.js';
+import { streamPrinter } from './stream-printer.js';
+
+export interface AnalyzeArgs {
+  paths: string[];
+  workerLogs?: string[];
+  stream?: boolean;
+  since?: string;
+  until?: string;
+  format: Format;
+  output?: string;
+  failOn: Severity | 'never';
+  top?: number;
+  rules?: string;
+}
+
+export interface Io {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+export function exitCodeForReport(report: Report, failOn: Severity | 'never'): number {
+  if (failOn === 'never') return EXIT.ok;
+  const bar = SEVERITY_ORDER[failOn];
+  return report.incidents.some((i) => SEVERITY_ORDER[i.severity] >= bar) ? EXIT.incidents : EXIT.ok;
+}
+
+function gatherSources(args: AnalyzeArgs, io: Io, signal: AbortSignal): { sources: Source[]; errors: string[] } {
+  const sources: Source[] = [];
+  const errors: string[] = [];
+  const paths = args.paths.filter((p) => p !== '-');
+  if (paths.length) {
+    const found = discover(paths);
+    sources.push(...found.sources);
+    errors.push(...found.errors);
+  }
+  if (args.workerLogs) {
+    const logs = workerLogSources(args.workerLogs);
+    sources.push(...logs.sources);
+    errors.push(...logs.errors);
+  }
+  if (args.stream || args.paths.includes('-')) sources.push(stdinSource(io.stdin, signal));
+  if (!sources.length && !errors.length) {
+    throw new UsageError('nothing to analyse: name files or folders, use --worker-logs, or pipe logs in with --stream');
+  }
+  return { sources, errors };
+}
+
+export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
+  const window = parseWindow(args.since, args.until);
+  const { ruleSet, problems } = loadRules(rulesDir(args.rules));
+  const abort = new AbortController();
+  const { sources, errors } = gatherSources(args, io, abort.signal);
+  for (const e of errors) io.stderr.write(`clw-diag: ${e}\n`);
+  for (const p of problems) io.stderr.write(`clw-diag: rules: ${p}\n`);
+  const live = sources.some((s) => s.kind === 'stdin');
+  const onSignal = () => abort.abort();
+  if (live) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  const progress = progressBar(io.stderr, sources.filter((s) => s.kind !== 'stdin'));
+  const inputErrors: string[] = [];
+  const analysis = new Analysis({
+    sources, rules: ruleSet, window, top: args.top,
+    notes: [...errors, ...problems.map((p) => `rules: ${p}`)],
+    onIncident: live ? streamPrinter(io.stdout, args.format, useColor(io.stdout)) : undefined,
+    onProgress: progress,
+  });
+  try {
+    for (const src of sources) {
+      const before = analysis.notes.length;
+      await analysis.scan(src);
+      for (const n of analysis.notes.slice(before)) {
+        io.stderr.write(`clw-diag: ${n}\n`);
+        if (/: (no such file|permission denied|binary file|is a folder|cannot read|corrupt gzip)/.test(n)) inputErrors.push(n);
+      }
+    }
+  } finally {
+    progress.done();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const report = analysis.report();
+  const text = live && args.format === 'json'
+    ? JSON.stringify({ type: 'report', ...report }) + '\n'
+    : render(report, args.format, { color: !args.output && useColor(io.stdout), width: Math.min(io.stdout.columns || 80, 120) });
+  if (args.output) writeAtomically(args.output, text);
+  else io.stdout.write(text);
+  if (errors.length || inputErrors.length || problems.length) return EXIT.usage;
+  return exitCodeForReport(report, args.failOn);
+}

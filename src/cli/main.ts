@@ -1,0 +1,70 @@
+// The command line. The only place that calls process.exit, and the only place that maps errors
+// to exit codes: a user's mistake is one line on stderr and exit 2, never a stack trace.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { SEVERITIES } from '../types.js';
+import { FORMATS, type Format } from '../report/index.js';
+import { runAnalyze, type Io } from './analyze-command.js';
+import { exitCodeFor, messageFor, UsageError } from './errors.js';
+import { runRules } from './rules-command.js';
+
+function io(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+}
+
+export async function main(argv = hideBin(process.argv)): Promise<number> {
+  let code = 0;
+  const parser = yargs(argv)
+    .scriptName('clw-diag')
+    .usage('$0 [PATH..]  names the root cause of dead workers from their logs')
+    .command('rules <action>', 'list, test or lint the rule set', (y) => y
+      .positional('action', { choices: ['list', 'test', 'lint'] as const, demandOption: true })
+      .option('rules', { type: 'string', describe: 'rules folder or file (default: the bundled rules/)' })
+      .option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
+    async (a) => { code = await runRules({ action: a.action, rules: a.rules, format: a.format }, io()); })
+    .command('$0 [paths..]', 'analyse files or folders', (y) => y
+      .positional('paths', { type: 'string', array: true, describe: 'log files or folders ("-" for standard input)' })
+      .option('worker-logs', { type: 'string', array: true, describe: 'worker logs (default /var/log/clw/worker.log, /var/log/claw/worker.log)' })
+      .option('stream', { type: 'boolean', describe: 'read standard input as it arrives, printing incidents as they open' })
+      .option('since', { type: 'string', describe: 'only lines from this time: 1h, 30m, 2d or an ISO time' })
+      .option('until', { type: 'string', describe: 'only lines up to this time' })
+      .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'report format' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (atomically)' })
+      .option('fail-on', { choices: [...SEVERITIES.filter((s) => s !== 'info'), 'never'] as const, default: 'error' as const, describe: 'exit 1 when an incident is at or above this severity' })
+      .option('top', { type: 'number', describe: 'show only the N highest-ranked incidents' })
+      .option('rules', { type: 'string', describe: 'rules folder or file (default: the bundled rules/)' }),
+    async (a) => {
+      if (a.top !== undefined && (!Number.isInteger(a.top) || a.top < 1)) throw new UsageError(`--top ${a.top}: expected a whole number of 1 or more`);
+      code = await runAnalyze({
+        paths: a.paths ?? [], workerLogs: a['worker-logs'], stream: a.stream, since: a.since, until: a.until,
+        format: a.format, output: a.output, failOn: a['fail-on'], top: a.top, rules: a.rules,
+      }, io());
+    })
+    .strict()
+    .help()
+    .version()
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .fail((msg, err) => { throw err ?? new UsageError(msg); });
+  try {
+    await parser.parseAsync();
+    return code;
+  } catch (err) {
+    const exit = exitCodeFor(err);
+    process.stderr.write(`clw-diag: ${messageFor(err)}\n`);
+    if (exit === 3) process.stderr.write(`clw-diag: this is a bug; please report it with the command you ran\n${(err as Error).stack ?? ''}\n`);
+    else process.stderr.write(`Run 'clw-diag --help' for usage.\n`);
+    return exit;
+  }
+}
+
+/** Runs the command line and exits with its code. */
+export function run(): void {
+  main().then((code) => {
+    process.exitCode = code;
+    // Standard input may hold the loop open after a report on Ctrl-C.
+    if (!process.stdin.readableEnded) process.stdin.destroy();
+  }, (err) => {
+    process.stderr.write(`clw-diag: ${messageFor(err)}\n`);
+    process.exit(3);
+  });
+}

@@ -1,0 +1,36 @@
+// Options shared by the commands: time window, colour, rules folder.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseTimeBound } from '../records/time.js';
+import type { TimeWindow } from '../types.js';
+import { UsageError } from './errors.js';
+
+/** rules/ ships beside dist/ in the package. */
+export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
+
+export function parseWindow(since: string | undefined, until: string | undefined, now = Date.now()): TimeWindow {
+  const read = (flag: string, v: string | undefined): number | null => {
+    if (v === undefined || v === '') return null;
+    const t = parseTimeBound(v, now);
+    if (t === null) throw new UsageError(`--${flag} ${JSON.stringify(v)}: expected a duration like 1h, 30m, 2d or an ISO time like 2026-11-20T10:00:00Z`);
+    return t;
+  };
+  const window = { since: read('since', since), until: read('until', until) };
+  if (window.since !== null && window.until !== null && window.since > window.until) {
+    throw new UsageError(`--since ${since} is after --until ${until}`);
+  }
+  return window;
+}
+
+/** Colour follows the terminal; NO_COLOR turns it off and FORCE_COLOR on. */
+export function useColor(stream: NodeJS.WriteStream, env = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return Boolean(stream.isTTY);
+}
+
+export function rulesDir(option: string | undefined): string {
+  const dir = option ?? DEFAULT_RULES_DIR;
+  if (!existsSync(dir)) throw new UsageError(`--rules ${dir}: no such file or folder`);
+  return dir;
+}

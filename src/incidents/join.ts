@@ -1,0 +1,60 @@
+// Joins drafts that are one failure seen from several sources: the worker log's exit 137 and the
+// kernel's OOM kill of that pid, the journald unit failure of the same unit.
+import type { Subjects } from '../types.js';
+import { SEVERITY_ORDER } from '../types.js';
+import type { CompiledRuleSet } from '../rules/compile.js';
+import { absorb, type Draft } from './draft.js';
+
+/** How far apart in time two sightings of one failure may be. */
+const JOIN_WINDOW_MS = 10 * 60_000;
+
+function intersects<T>(a: T[], b: T[]): boolean {
+  return a.some((v) => b.includes(v));
+}
+
+/** The same process or unit: a pid, a unit or a worker id in common. */
+export function sameSubject(a: Subjects, b: Subjects): boolean {
+  return intersects(a.pids, b.pids) || intersects(a.units, b.units) || intersects(a.workers, b.workers);
+}
+
+export function closeInTime(a: Draft, b: Draft, windowMs = JOIN_WINDOW_MS): boolean {
+  if (a.firstSeen === null || b.firstSeen === null) return true;
+  const aEnd = a.lastSeen ?? a.firstSeen;
+  const bEnd = b.lastSeen ?? b.firstSeen;
+  return b.firstSeen <= aEnd + windowMs && a.firstSeen <= bEnd + windowMs;
+}
+
+function joinsInto(rules: CompiledRuleSet, from: Draft, into: Draft): boolean {
+  if (from === into || !sameSubject(from.subjects, into.subjects) || !closeInTime(from, into)) return false;
+  if (from.category === into.category) return from.rule !== into.rule;
+  return rules.byId.get(from.rule)?.rule.joins.includes(into.category) ?? false;
+}
+
+function weight(rules: CompiledRuleSet, d: Draft): number {
+  return SEVERITY_ORDER[d.severity] * 1000 + (rules.byId.get(d.rule)?.rule.priority ?? 0) * 10 + Object.keys(d.facts).length;
+}
+
+export function joinDrafts(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
+  // The weightier sighting keeps the title; the others become its evidence.
+  const kept: Draft[] = [];
+  for (const d of [...drafts].sort((a, b) => weight(rules, b) - weight(rules, a))) {
+    const target = kept.find((k) => joinsInto(rules, d, k));
+    if (target) absorb(target, d);
+    else kept.push(d);
+  }
+  // A joiner can outweigh its target (an exit 137 logged as critical, a kernel kill as error): the
+  // target still names the failure, since it says what the joiner only shows.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const d of kept) {
+      const target = kept.find((k) => k.category !== d.category && joinsInto(rules, d, k));
+      if (target) {
+        absorb(target, d);
+        kept.splice(kept.indexOf(d), 1);
+        changed = true;
+        break;
+      }
+    }
+  }
+  return kept;
+}

@@ -1,0 +1,80 @@
+// Orders incidents root cause first. A draft whose category a related draft's rule `causes` (or
+// whose rule lists that category in `consequenceOf`) hangs under it; roots are ranked by score.
+import type { Severity } from '../types.js';
+import type { CompiledRuleSet } from '../rules/compile.js';
+import type { Draft } from './draft.js';
+import { sameSubject } from './join.js';
+
+const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 1, error: 0.75, warning: 0.45, info: 0.15 };
+const BEFORE_SLACK_MS = 5 * 60_000;
+const AFTER_WINDOW_MS = 30 * 60_000;
+
+export interface Ranked {
+  draft: Draft;
+  parent: Ranked | null;
+  descendants: Ranked[];
+  score: number;
+}
+
+function causes(rules: CompiledRuleSet, a: Draft, b: Draft): boolean {
+  const ra = rules.byId.get(a.rule)?.rule;
+  const rb = rules.byId.get(b.rule)?.rule;
+  return (ra?.causes.includes(b.category) ?? false) || (rb?.consequenceOf.includes(a.category) ?? false);
+}
+
+/** 3: same pid, unit or worker; 2: same process or host, soon after; 1: same file; 0: unrelated. */
+function relatedness(a: Draft, b: Draft): number {
+  if (sameSubject(a.subjects, b.subjects)) return 3;
+  const timed = a.firstSeen !== null && b.firstSeen !== null;
+  const soonAfter = timed && b.firstSeen! >= a.firstSeen! - BEFORE_SLACK_MS && b.firstSeen! <= (a.lastSeen ?? a.firstSeen!) + AFTER_WINDOW_MS;
+  const shared = a.subjects.processes.some((p) => b.subjects.processes.includes(p))
+    || a.subjects.hosts.some((h) => b.subjects.hosts.includes(h))
+    || [...a.sources].some((s) => b.sources.has(s));
+  if (timed) return soonAfter ? 2 : 0;
+  return shared ? 1 : 0;
+}
+
+function isAncestor(candidate: Ranked, of: Ranked): boolean {
+  for (let p: Ranked | null = candidate; p; p = p.parent) if (p === of) return true;
+  return false;
+}
+
+function score(r: Ranked, latest: number | null, earliest: number | null): number {
+  const d = r.draft;
+  const count = Math.min(1, Math.log10(d.count + 0.5) / 2);
+  let recency = 0.5;
+  if (latest !== null && earliest !== null && d.lastSeen !== null) {
+    recency = latest === earliest ? 1 : 1 - (latest - d.lastSeen) / (latest - earliest);
+  }
+  const corroboration = Math.min(1, (d.sources.size - 1) / 2);
+  const causal = Math.min(1, r.descendants.length / 3);
+  const s = 0.45 * SEVERITY_WEIGHT[d.severity] + 0.1 * count + 0.1 * recency + 0.15 * corroboration + 0.2 * causal;
+  return Math.round(s * 1000) / 1000;
+}
+
+export function rankDrafts(drafts: Draft[], rules: CompiledRuleSet): Ranked[] {
+  const nodes: Ranked[] = drafts.map((draft) => ({ draft, parent: null, descendants: [], score: 0 }));
+  for (const node of nodes) {
+    let best: { by: Ranked; rel: number } | null = null;
+    for (const cand of nodes) {
+      if (cand === node || !causes(rules, cand.draft, node.draft)) continue;
+      // Where each could cause the other, the earlier one is the cause.
+      if (causes(rules, node.draft, cand.draft) && (node.draft.firstSeen ?? 0) < (cand.draft.firstSeen ?? 0)) continue;
+      const rel = relatedness(cand.draft, node.draft);
+      if (rel === 0) continue;
+      if (!best || rel > best.rel || (rel === best.rel && (cand.draft.firstSeen ?? 0) < (best.by.draft.firstSeen ?? 0))) best = { by: cand, rel };
+    }
+    if (best && !isAncestor(best.by, node)) node.parent = best.by;
+  }
+  for (const node of nodes) {
+    for (let p = node.parent; p; p = p.parent) p.descendants.push(node);
+  }
+  const times = drafts.flatMap((d) => [d.firstSeen, d.lastSeen]).filter((t): t is number => t !== null);
+  const latest = times.length ? Math.max(...times) : null;
+  const earliest = times.length ? Math.min(...times) : null;
+  for (const node of nodes) node.score = score(node, latest, earliest);
+  const byScore = (a: Ranked, b: Ranked) => b.score - a.score || (a.draft.firstSeen ?? 0) - (b.draft.firstSeen ?? 0);
+  const roots = nodes.filter((n) => !n.parent).sort(byScore);
+  const rest = nodes.filter((n) => n.parent).sort(byScore);
+  return [...roots, ...rest];
+}

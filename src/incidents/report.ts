@@ -1,0 +1,90 @@
+// Builds the Report (DESIGN.md §3) from the drafts: trends evaluated, sightings joined, causes
+// ranked, facts and fixes filled in.
+import { createHash } from 'node:crypto';
+import type { Category, Incident, Report, Severity, SourceSummary, TimeWindow } from '../types.js';
+import type { CompiledRuleSet } from '../rules/compile.js';
+import { fillTemplate } from '../rules/template.js';
+import { evidenceOf, type Draft } from './draft.js';
+import { joinDrafts } from './join.js';
+import { rankDrafts, type Ranked } from './rank.js';
+import { recommend } from './recommend.js';
+import { evaluateTrend } from './trend.js';
+
+export interface ReportInput {
+  drafts: Draft[];
+  rules: CompiledRuleSet;
+  sources: SourceSummary[];
+  window: TimeWindow;
+  notes: string[];
+  events: number;
+  top?: number;
+  now?: Date;
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** Trend drafts become leak incidents when the value grows steadily, and vanish when it does not. */
+function applyTrends(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
+  return drafts.filter((d) => {
+    const rule = rules.byId.get(d.rule)?.rule;
+    if (!rule?.trend) return true;
+    const found = evaluateTrend(d.samples, rule.trend, d.facts);
+    if (!found) return false;
+    Object.assign(d.facts, found.facts);
+    d.severity = found.severity;
+    d.title = fillTemplate(rule.title, d.facts);
+    return true;
+  });
+}
+
+function incidentId(d: Draft): string {
+  return createHash('sha1').update(`${d.rule}|${d.key}`).digest('hex').slice(0, 10);
+}
+
+function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet): Incident {
+  const d = r.draft;
+  const rule = rules.byId.get(d.rule)!.rule;
+  return {
+    // The title is filled again from all the facts gathered, not only the first event's.
+    rank, id: incidentId(d), rule: d.rule, category: d.category, code: d.code, title: fillTemplate(rule.title, d.facts),
+    severity: d.severity, score: r.score, count: d.count,
+    firstSeen: iso(d.firstSeen), lastSeen: iso(d.lastSeen),
+    subjects: d.subjects, facts: d.facts, evidence: evidenceOf(d),
+    consequences: r.descendants.map((c) => ({ id: incidentId(c.draft), category: c.draft.category, title: c.draft.title, count: c.draft.count })),
+    causedBy: null,
+    crash: d.crash,
+    recommendations: recommend(rule, d.facts),
+  };
+}
+
+export function buildReport(input: ReportInput): Report {
+  const trended = applyTrends(input.drafts, input.rules);
+  const ranked = rankDrafts(joinDrafts(trended, input.rules), input.rules);
+  let incidents = ranked.map((r, i) => toIncident(r, i + 1, input.rules));
+  const idOf = new Map(ranked.map((r, i) => [r, incidents[i].id]));
+  ranked.forEach((r, i) => { incidents[i].causedBy = r.parent ? idOf.get(r.parent) ?? null : null; });
+  const bySeverity: Partial<Record<Severity, number>> = {};
+  const byCategory: Partial<Record<Category, number>> = {};
+  for (const inc of incidents) bySeverity[inc.severity] = (bySeverity[inc.severity] ?? 0) + 1;
+  let events = 0;
+  for (const r of ranked) {
+    for (const [cat, n] of r.draft.eventsByCategory) {
+      byCategory[cat] = (byCategory[cat] ?? 0) + n;
+      events += n;
+    }
+  }
+  const notes = [...input.notes];
+  if (input.top !== undefined && incidents.length > input.top) {
+    notes.push(`${incidents.length - input.top} more incidents not shown (--top ${input.top})`);
+    incidents = incidents.slice(0, input.top);
+  }
+  return {
+    schemaVersion: 1,
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    window: { since: iso(input.window.since), until: iso(input.window.until) },
+    sources: input.sources,
+    incidents,
+    summary: { incidents: ranked.length, events, bySeverity, byCategory },
+    notes,
+  };
+}

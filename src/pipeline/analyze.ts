@@ -1,0 +1,65 @@
+// The whole analysis: every source scanned, events folded into incidents, the report built.
+import type { Report, SourceSummary, TimeWindow } from '../types.js';
+import type { CompiledRuleSet } from '../rules/compile.js';
+import type { Source } from '../sources/source.js';
+import { Aggregator } from '../incidents/aggregator.js';
+import type { Draft } from '../incidents/draft.js';
+import { buildReport } from '../incidents/report.js';
+import { scanSource } from './scan.js';
+
+export interface AnalyzeRequest {
+  sources: Source[];
+  rules: CompiledRuleSet;
+  window: TimeWindow;
+  top?: number;
+  /** Problems found before scanning (a missing path): reported, and the rest analysed. */
+  notes?: string[];
+  /** Called as an incident opens or grows more severe (for --stream). */
+  onIncident?: (draft: Draft, change: 'opened' | 'escalated') => void;
+  onNote?: (note: string) => void;
+  onProgress?: (source: Source, bytes: number) => void;
+}
+
+export class Analysis {
+  readonly aggregator: Aggregator;
+  readonly summaries: SourceSummary[] = [];
+  readonly notes: string[];
+
+  constructor(private readonly req: AnalyzeRequest) {
+    this.aggregator = new Aggregator(req.rules);
+    this.notes = [...(req.notes ?? [])];
+  }
+
+  async scan(src: Source): Promise<void> {
+    const summary = await scanSource(src, {
+      rules: this.req.rules,
+      window: this.req.window,
+      onEvent: (e) => {
+        const { draft, opened, escalated } = this.aggregator.add(e);
+        if (opened) this.req.onIncident?.(draft, 'opened');
+        else if (escalated) this.req.onIncident?.(draft, 'escalated');
+      },
+      onNote: (n) => { this.notes.push(n); this.req.onNote?.(n); },
+      onProgress: (b) => this.req.onProgress?.(src, b),
+    });
+    this.summaries.push(summary);
+  }
+
+  report(): Report {
+    return buildReport({
+      drafts: [...this.aggregator.drafts.values()],
+      rules: this.req.rules,
+      sources: this.summaries,
+      window: this.req.window,
+      notes: this.notes,
+      events: this.aggregator.events,
+      top: this.req.top,
+    });
+  }
+}
+
+export async function analyze(req: AnalyzeRequest): Promise<Report> {
+  const analysis = new Analysis(req);
+  for (const src of req.sources) await analysis.scan(src);
+  return analysis.report();
+}

@@ -1,0 +1,74 @@
+// Reads a line's envelope (time, host, process, pid, level) and leaves the message as `text`.
+// Formats are told apart line by line, so one file may mix them.
+import type { LogRecord } from '../types.js';
+import { readJournalJson } from './journal-json.js';
+import { readLeadingTime, type TimeContext } from './time.js';
+
+// `host process[pid]: ` after a syslog time; `process[pid]: ` or `process[pid=N]: ` after an ISO time.
+const SYSLOG_HEAD = /^(\S+) ([\w.@/:()-]+?)(?:\[(?:pid=)?(\d+)\])?: /;
+const PROC_HEAD = /^([\w.@/-]+)\[(?:pid=)?(\d+)\]: /;
+const KERNEL_MONO = /^\[\s*\d+\.\d+\] /;
+const PRIORITY = /^<(\d)>/;
+const DMESG_FACILITY = /^(kern|user|daemon|syslog)\s*:\s*(emerg|alert|crit|err|warn|notice|info|debug)\s*: /;
+const LEVEL = /^(?:\[(DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|PANIC)\] ?|(DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|PANIC):? )/;
+
+export interface EnvelopeOptions extends TimeContext {
+  /** Lines without a syslog host: dmesg captures. */
+  kernelOnly?: boolean;
+}
+
+function withLevel(rec: LogRecord): LogRecord {
+  const lv = LEVEL.exec(rec.text);
+  if (lv) rec.level = (lv[1] ?? lv[2]).toUpperCase();
+  return rec;
+}
+
+export function parseEnvelope(raw: string, source: string, line: number, opts: EnvelopeOptions = {}): LogRecord {
+  if (raw.charCodeAt(0) === 123 /* { */ && raw.includes('"MESSAGE"')) {
+    const rec = readJournalJson(raw, source, line);
+    if (rec) return withLevel(rec);
+  }
+  let text = raw;
+  const rec: LogRecord = { source, line, time: null, text, raw };
+  const prio = PRIORITY.exec(text);
+  if (prio) text = text.slice(prio[0].length);
+  const lead = readLeadingTime(text, opts);
+  if (lead) {
+    rec.time = lead.time;
+    text = text.slice(lead.length);
+    if (lead.monotonic !== undefined) {
+      rec.process = 'kernel';
+    } else if (!opts.kernelOnly) {
+      const head = PROC_HEAD.exec(text) ?? null;
+      const sys = head ? null : SYSLOG_HEAD.exec(text);
+      if (head) {
+        rec.process = head[1];
+        rec.pid = Number(head[2]);
+        text = text.slice(head[0].length);
+      } else if (sys && !/^(INFO|WARN|WARNING|ERROR|FATAL|DEBUG|CRITICAL)$/.test(sys[2])) {
+        rec.host = sys[1];
+        rec.process = sys[2];
+        if (sys[3]) rec.pid = Number(sys[3]);
+        text = text.slice(sys[0].length);
+      }
+    }
+  } else {
+    const head = PROC_HEAD.exec(text);
+    if (head) {
+      rec.process = head[1];
+      rec.pid = Number(head[2]);
+      text = text.slice(head[0].length);
+    }
+  }
+  if (rec.process === 'kernel') {
+    const mono = KERNEL_MONO.exec(text);
+    if (mono) text = text.slice(mono[0].length);
+  }
+  const fac = DMESG_FACILITY.exec(text);
+  if (fac) {
+    text = text.slice(fac[0].length);
+    rec.process ??= 'kernel';
+  }
+  rec.text = text;
+  return withLevel(rec);
+}

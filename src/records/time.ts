@@ -1,0 +1,97 @@
+// Reads the time at the start of a line in the shapes logs print it.
+// Times without a zone are taken as the machine's local time, as the writing program did.
+
+const MONTHS: Record<string, number> = {
+  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+};
+
+export interface LeadingTime {
+  /** Epoch milliseconds, or null for a monotonic stamp with no boot time to anchor it. */
+  time: number | null;
+  /** Characters the time took, with the space after it. */
+  length: number;
+  /** Seconds since boot, for dmesg's raw `[secs]`. */
+  monotonic?: number;
+}
+
+const ISO = /^\[?(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?\]?[ \t]*/;
+const GO_LOG = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?[ \t]+/;
+const SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
+const DMESG_CTIME = /^\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\][ \t]*/;
+const DMESG_MONO = /^\[\s*(\d+)\.(\d+)\][ \t]*/;
+
+function fractionMs(frac: string | undefined): number {
+  return frac ? Number((frac + '000').slice(0, 3)) : 0;
+}
+
+function zoned(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, zone: string | undefined): number {
+  if (!zone) return new Date(y, mo, d, h, mi, s, ms).getTime();
+  const utc = Date.UTC(y, mo, d, h, mi, s, ms);
+  if (zone === 'Z') return utc;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  const offsetMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
+  return utc - sign * offsetMin * 60_000;
+}
+
+/** Syslog omits the year: take the one that puts the time no later than a day after `reference`. */
+function syslogYear(mo: number, d: number, reference: number): number {
+  const ref = new Date(reference);
+  const year = ref.getFullYear();
+  const candidate = new Date(year, mo, d).getTime();
+  return candidate > reference + 86_400_000 ? year - 1 : year;
+}
+
+export interface TimeContext {
+  /** Epoch ms of boot, to place dmesg's monotonic stamps on the wall clock. */
+  bootTime?: number | null;
+  /** "Now" for year inference. */
+  reference?: number;
+}
+
+export function readLeadingTime(line: string, ctx: TimeContext = {}): LeadingTime | null {
+  const c = line.charCodeAt(0);
+  if (c >= 48 && c <= 57 || c === 91) {
+    let m = ISO.exec(line);
+    if (m) {
+      const t = zoned(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], fractionMs(m[7]), m[8]);
+      return { time: t, length: m[0].length };
+    }
+    m = GO_LOG.exec(line);
+    if (m) return { time: zoned(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], fractionMs(m[7]), undefined), length: m[0].length };
+    m = DMESG_MONO.exec(line);
+    if (m) {
+      const secs = Number(`${m[1]}.${m[2]}`);
+      const time = ctx.bootTime != null ? Math.round(ctx.bootTime + secs * 1000) : null;
+      return { time, length: m[0].length, monotonic: secs };
+    }
+    m = DMESG_CTIME.exec(line);
+    if (m && m[1] in MONTHS) {
+      return { time: new Date(+m[6], MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5]).getTime(), length: m[0].length };
+    }
+    return null;
+  }
+  const m = SYSLOG.exec(line);
+  if (m && m[1] in MONTHS) {
+    const mo = MONTHS[m[1]];
+    const year = syslogYear(mo, +m[2], ctx.reference ?? Date.now());
+    return { time: new Date(year, mo, +m[2], +m[3], +m[4], +m[5], fractionMs(m[6])).getTime(), length: m[0].length };
+  }
+  return null;
+}
+
+const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)$/;
+const RELATIVE_MS: Record<string, number> = { s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `--since` / `--until`: 1h, 30m, 2d (before now) or an ISO time. Null when it is neither. */
+export function parseTimeBound(value: string, now = Date.now()): number | null {
+  const v = value.trim();
+  const rel = RELATIVE.exec(v);
+  if (rel) return now - Number(rel[1]) * RELATIVE_MS[rel[2]];
+  if (v === 'now') return now;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v)) return null;
+  const lead = readLeadingTime(v.length === 10 ? `${v}T00:00:00 ` : `${v} `);
+  if (lead && lead.length >= v.length) return lead.time;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : t;
+}

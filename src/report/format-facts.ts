@@ -1,0 +1,46 @@
+// Shared by the renderers: facts shown in their units, times shown short, text cut to width.
+import type { FactValue, Incident, Report } from '../types.js';
+import { formatBytes, formatMs } from '../rules/template.js';
+
+export function formatFact(key: string, value: FactValue): string {
+  if (typeof value !== 'number') return String(value);
+  if (/Bytes$/.test(key)) return formatBytes(value);
+  if (/BytesPerHour$/.test(key)) return `${formatBytes(value)}/h`;
+  if (/Ms$/.test(key)) return formatMs(value);
+  if (/Sec$/.test(key)) return `${value} s`;
+  if (/Pct$/.test(key)) return `${value}%`;
+  return String(value);
+}
+
+/** Facts worth showing: derived and bookkeeping ones are left to JSON. */
+export function shownFacts(inc: Incident): [string, string][] {
+  return Object.entries(inc.facts)
+    .filter(([k]) => !['process', 'samples'].includes(k))
+    .map(([k, v]) => [k, formatFact(k, v)]);
+}
+
+export function shortTime(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—';
+}
+
+export function cut(text: string, width: number): string {
+  return text.length <= width ? text : text.slice(0, Math.max(1, width - 1)) + '…';
+}
+
+export function sourceLabel(name: string): string {
+  const parts = name.split('/');
+  return parts.length > 2 ? parts.slice(-2).join('/') : name;
+}
+
+export function headline(report: Report): string {
+  const lines = report.sources.reduce((n, s) => n + s.lines, 0);
+  const n = report.summary.incidents;
+  const window = report.window.since || report.window.until
+    ? ` in ${shortTime(report.window.since)} … ${report.window.until ? shortTime(report.window.until) : 'now'}`
+    : '';
+  return `${n === 0 ? 'No incidents' : `${n} incident${n === 1 ? '' : 's'}`} from ${report.sources.length} source${report.sources.length === 1 ? '' : 's'} (${lines.toLocaleString('en-US')} lines, ${report.summary.events} matched)${window}`;
+}
+
+export function roots(report: Report): Incident[] {
+  return report.incidents.filter((i) => !i.causedBy);
+}

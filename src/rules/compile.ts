@@ -1,0 +1,124 @@
+// Compiles loaded rules: their regexes, required literals, block specs and fact converters,
+// and one prefilter regex over every literal that any rule requires.
+import { normalSpec } from './facts.js';
+import { requiredLiterals } from './literals.js';
+import type { Rule } from './schema.js';
+
+export interface CompiledSide {
+  sameProcess: boolean;
+  continue: RegExp;
+  end?: RegExp;
+  start?: RegExp;
+  max: number;
+}
+
+export interface CompiledRule {
+  rule: Rule;
+  family: string;
+  file: string;
+  regexes: RegExp[];
+  excludes: RegExp[];
+  literals: string[];
+  ignoreCase: boolean;
+  before?: CompiledSide;
+  after?: CompiledSide;
+  extract: { re: RegExp; last: boolean }[];
+  factSpecs: Map<string, ReturnType<typeof normalSpec>>;
+}
+
+export interface CompiledRuleSet {
+  rules: CompiledRule[];
+  byId: Map<string, CompiledRule>;
+  /** Finds candidate lines in latin1-decoded chunks. */
+  prefilter: RegExp;
+  literals: string[];
+}
+
+export interface LoadedRule {
+  rule: Rule;
+  family: string;
+  file: string;
+}
+
+/** The same text as the prefilter sees it: UTF-8 bytes decoded as latin1. */
+function asLatin1(s: string): string {
+  return Buffer.from(s, 'utf8').toString('latin1');
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function caseless(s: string): string {
+  return [...s].map((ch) => {
+    const lo = ch.toLowerCase();
+    const up = ch.toUpperCase();
+    return lo !== up ? `[${lo}${up}]` : escapeRegex(ch);
+  }).join('');
+}
+
+function side(spec: { sameProcess: boolean; continue: string; end?: string; start?: string; max: number } | undefined, flags: string): CompiledSide | undefined {
+  if (!spec) return undefined;
+  return {
+    sameProcess: spec.sameProcess,
+    continue: new RegExp(spec.continue, flags),
+    end: spec.end ? new RegExp(spec.end, flags) : undefined,
+    start: spec.start ? new RegExp(spec.start, flags) : undefined,
+    max: spec.max,
+  };
+}
+
+/** Throws with a message naming the problem when the rule cannot be compiled. */
+export function compileRule(loaded: LoadedRule): CompiledRule {
+  const { rule } = loaded;
+  const flags = rule.flags.replace(/[gy]/g, '');
+  const literals = new Set<string>();
+  const regexes = rule.match.map((src) => {
+    const re = new RegExp(src, flags);
+    const lits = requiredLiterals(src, flags);
+    if (!lits || Math.min(...lits.literals.map((l) => l.length)) < 3) {
+      throw new Error(`match /${src}/ has no literal text of 3 or more characters that every match must contain, so the prefilter cannot find it`);
+    }
+    lits.literals.forEach((l) => literals.add(l));
+    return re;
+  });
+  const factSpecs = new Map(Object.entries(rule.facts).map(([k, v]) => [k, normalSpec(v)]));
+  return {
+    rule, family: loaded.family, file: loaded.file, regexes,
+    excludes: rule.exclude.map((src) => new RegExp(src, flags)),
+    literals: [...literals],
+    ignoreCase: flags.includes('i'),
+    before: side(rule.block?.before, flags),
+    after: side(rule.block?.after, flags),
+    extract: (rule.block?.extract ?? []).map((e) => typeof e === 'string'
+      ? { re: new RegExp(e, flags), last: false }
+      : { re: new RegExp(e.pattern, flags), last: e.last }),
+    factSpecs,
+  };
+}
+
+export function buildRuleSet(rules: CompiledRule[]): CompiledRuleSet {
+  const patterns = new Set<string>();
+  const literals = new Set<string>();
+  for (const r of rules) {
+    for (const lit of r.literals) {
+      literals.add(lit);
+      // journalctl -o json escapes quotes and backslashes inside MESSAGE.
+      const variants = new Set([lit, JSON.stringify(lit).slice(1, -1)]);
+      for (const v of variants) {
+        const bytes = asLatin1(v);
+        patterns.add(r.ignoreCase ? caseless(bytes) : escapeRegex(bytes));
+      }
+    }
+  }
+  // Most specific first: the matcher takes the first rule that matches a line.
+  const ordered = [...rules].sort((a, b) => b.rule.priority - a.rule.priority
+    || b.rule.match.join('').length - a.rule.match.join('').length);
+  const source = patterns.size ? [...patterns].join('|') : '(?!)';
+  return {
+    rules: ordered,
+    byId: new Map(rules.map((r) => [r.rule.id, r])),
+    prefilter: new RegExp(source, 'g'),
+    literals: [...literals],
+  };
+}

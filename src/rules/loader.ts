@@ -1,0 +1,73 @@
+// Loads rules/*.yaml. A file or rule that does not validate is left out with a one-line problem;
+// the others load.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { buildRuleSet, compileRule, type CompiledRule, type CompiledRuleSet } from './compile.js';
+import { RuleSchema } from './schema.js';
+
+export interface LoadResult {
+  ruleSet: CompiledRuleSet;
+  problems: string[];
+}
+
+function zodProblem(issues: { path: (string | number)[]; message: string }[]): string {
+  const first = issues[0];
+  return `${first.path.join('.') || '(file)'}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
+}
+
+export function ruleFiles(dir: string): string[] {
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new Error(`rules folder ${dir} does not exist`);
+  if (st.isFile()) return [dir];
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+}
+
+export function loadRuleFile(file: string, problems: string[]): CompiledRule[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    problems.push(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    return [];
+  }
+  // The file's shape is checked first; then each rule on its own, so one bad rule spares the rest.
+  const family = (doc as { family?: unknown } | null)?.family;
+  const rawRules = (doc as { rules?: unknown } | null)?.rules;
+  if (typeof family !== 'string' || !Array.isArray(rawRules) || rawRules.length === 0) {
+    problems.push(`${basename(file)}: ${typeof family === 'string' && Array.isArray(rawRules) ? 'no rules' : 'expected `family:` and a list of `rules:`'}`);
+    return [];
+  }
+  const out: CompiledRule[] = [];
+  rawRules.forEach((raw, i) => {
+    const parsed = RuleSchema.safeParse(raw);
+    const id = (raw as { id?: string })?.id ?? `#${i + 1}`;
+    if (!parsed.success) {
+      problems.push(`${basename(file)}: rule ${id}: ${zodProblem(parsed.error.issues)}`);
+      return;
+    }
+    try {
+      out.push(compileRule({ rule: parsed.data, family, file }));
+    } catch (err) {
+      problems.push(`${basename(file)}: rule ${id}: ${(err as Error).message}`);
+    }
+  });
+  return out;
+}
+
+export function loadRules(dirOrFile: string): LoadResult {
+  const problems: string[] = [];
+  const rules: CompiledRule[] = [];
+  const seen = new Set<string>();
+  for (const file of ruleFiles(dirOrFile)) {
+    for (const r of loadRuleFile(file, problems)) {
+      if (seen.has(r.rule.id)) {
+        problems.push(`${basename(file)}: rule ${r.rule.id}: the id is already used by another rule`);
+        continue;
+      }
+      seen.add(r.rule.id);
+      rules.push(r);
+    }
+  }
+  return { ruleSet: buildRuleSet(rules), problems };
+}

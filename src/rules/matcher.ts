@@ -1,0 +1,255 @@
+// Scans chunks of a source for rule matches. The hot path touches bytes, not lines: one prefilter
+// regex over the chunk finds candidate lines; only those get an envelope and the rules' regexes.
+import type { DiagEvent, Facts, LogRecord, SourceKind, TimeWindow } from '../types.js';
+import { parseEnvelope, type EnvelopeOptions } from '../records/envelope.js';
+import type { CompiledRule, CompiledRuleSet, CompiledSide } from './compile.js';
+import { addGroups, buildEvent } from './event.js';
+
+export interface MatcherOptions {
+  source: string;
+  sourceKind: SourceKind;
+  window?: TimeWindow;
+  envelope?: EnvelopeOptions;
+  /** Lines longer than this are matched on their first part only. */
+  maxLineLength?: number;
+  onEvent: (event: DiagEvent) => void;
+  onNote?: (note: string) => void;
+}
+
+interface OpenBlock {
+  rule: CompiledRule;
+  main: LogRecord;
+  lines: LogRecord[];
+  facts: Facts;
+}
+
+const TIME_LOOKBACK_LINES = 200;
+const TAIL_LINES = 120;
+const HIGH_BYTE = /[\x80-\xff]/;
+
+export class Matcher {
+  lines = 0;
+  bytes = 0;
+  private readonly prefilter: RegExp;
+  private lastTime: number | null = null;
+  private block: OpenBlock | null = null;
+  private tail: string[] = [];
+  private pending: DiagEvent[] = [];
+  private warnedUtf8 = false;
+  private s = '';
+  private countedTo = 0;
+  private lineNo = 1;
+
+  constructor(private readonly rules: CompiledRuleSet, private readonly opts: MatcherOptions) {
+    this.prefilter = new RegExp(rules.prefilter.source, 'g');
+  }
+
+  /** `chunk` holds whole lines; only the last chunk of a source may end without a newline. */
+  feed(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    const s = chunk.toString('latin1');
+    this.s = s;
+    this.countedTo = 0;
+    const startLine = this.lineNo;
+    let pos = 0;
+    while (pos < s.length) {
+      if (this.block) {
+        pos = this.continueBlock(pos);
+        continue;
+      }
+      this.prefilter.lastIndex = pos;
+      const hit = this.prefilter.exec(s);
+      if (!hit) break;
+      const lineStart = s.lastIndexOf('\n', hit.index - 1) + 1;
+      const lineEnd = this.lineEndAt(hit.index);
+      this.matchLine(lineStart, lineEnd);
+      pos = this.block ? lineEnd + 1 : Math.max(lineEnd + 1, pos + 1);
+    }
+    this.advanceTo(s.length);
+    const endsWithNewline = s.charCodeAt(s.length - 1) === 10;
+    this.lines += this.lineNo - startLine + (endsWithNewline || s.length === 0 ? 0 : 1);
+    if (!endsWithNewline && s.length) this.lineNo++;
+    this.rememberTail(s);
+    this.flush();
+  }
+
+  /** End of input: close an open block and hand over what is pending. */
+  finish(): void {
+    if (this.block) this.closeBlock();
+    this.flush();
+  }
+
+  private lineEndAt(index: number): number {
+    const e = this.s.indexOf('\n', index);
+    return e < 0 ? this.s.length : e;
+  }
+
+  /** Counts newlines up to `pos`, a line start, so `lineNo` is that line's number. */
+  private advanceTo(pos: number): void {
+    const s = this.s;
+    let i = s.indexOf('\n', this.countedTo);
+    while (i !== -1 && i < pos) {
+      this.lineNo++;
+      i = s.indexOf('\n', i + 1);
+    }
+    this.countedTo = Math.max(this.countedTo, pos);
+  }
+
+  private decode(lineStart: number, lineEnd: number): string {
+    const max = this.opts.maxLineLength ?? 65_536;
+    let raw = this.s.slice(lineStart, Math.min(lineEnd, lineStart + max));
+    if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
+    if (!HIGH_BYTE.test(raw)) return raw;
+    const text = Buffer.from(raw, 'latin1').toString('utf8');
+    if (!this.warnedUtf8 && text.includes('\uFFFD')) {
+      this.warnedUtf8 = true;
+      this.opts.onNote?.(`${this.opts.source}: line ${this.lineNo} is not valid UTF-8; shown with replacement characters`);
+    }
+    return text;
+  }
+
+  private record(raw: string, line: number): LogRecord {
+    return parseEnvelope(raw, this.opts.source, line, this.opts.envelope);
+  }
+
+  private matchLine(lineStart: number, lineEnd: number): void {
+    this.advanceTo(lineStart);
+    const raw = this.decode(lineStart, lineEnd);
+    const lower = raw.toLowerCase();
+    let rec: LogRecord | null = null;
+    for (const rule of this.rules.rules) {
+      const hay = rule.ignoreCase ? lower : raw;
+      if (!rule.literals.some((l) => hay.includes(l))) continue;
+      rec ??= this.record(raw, this.lineNo);
+      const m = this.firstMatch(rule, rec.text);
+      if (!m) continue;
+      if (rec.time === null) rec.time = this.inheritedTime(lineStart);
+      const facts: Facts = {};
+      addGroups(rule, m.groups, facts);
+      const block: OpenBlock = { rule, main: rec, lines: [rec], facts };
+      if (rule.before) this.collectBefore(block, rule.before, lineStart);
+      this.block = block;
+      if (!rule.after) this.closeBlock();
+      return;
+    }
+  }
+
+  private firstMatch(rule: CompiledRule, text: string): RegExpExecArray | null {
+    for (const re of rule.regexes) {
+      const m = re.exec(text);
+      if (m) return rule.excludes.some((x) => x.test(text)) ? null : m;
+    }
+    return null;
+  }
+
+  /** Reads the lines of an open block one by one; returns where fast scanning resumes. */
+  private continueBlock(pos: number): number {
+    const block = this.block!;
+    const side = block.rule.after!;
+    while (pos < this.s.length) {
+      const lineEnd = this.lineEndAt(pos);
+      this.advanceTo(pos);
+      const rec = this.record(this.decode(pos, lineEnd), this.lineNo);
+      if (!this.continues(block, side, rec)) {
+        this.closeBlock();
+        return pos;
+      }
+      if (rec.time === null) rec.time = block.lines[block.lines.length - 1].time;
+      block.lines.push(rec);
+      pos = lineEnd + 1;
+      if (side.end?.test(rec.text) || block.lines.length > side.max) {
+        this.advanceTo(Math.min(pos, this.s.length));
+        this.closeBlock();
+        return pos;
+      }
+    }
+    return pos;
+  }
+
+  private continues(block: OpenBlock, side: CompiledSide, rec: LogRecord): boolean {
+    if (side.sameProcess && rec.process !== block.main.process) return false;
+    return side.continue.test(rec.text);
+  }
+
+  /** Walks back from the matched line to take in the lines that lead up to it. */
+  private collectBefore(block: OpenBlock, side: CompiledSide, lineStart: number): void {
+    const earlier: LogRecord[] = [];
+    let line = block.main.line;
+    for (const raw of this.previousLines(lineStart, side.max)) {
+      const rec = this.record(raw, --line);
+      if (side.sameProcess && rec.process !== block.main.process) break;
+      const isStart = side.start?.test(rec.text) ?? false;
+      if (!isStart && !side.continue.test(rec.text)) break;
+      earlier.unshift(rec);
+      if (isStart) break;
+    }
+    if (!earlier.length) return;
+    const first = earlier[0].line;
+    // Those lines are this event's evidence now, not events of their own.
+    this.pending = this.pending.filter((e) => e.source !== this.opts.source || e.line < first || e.line >= block.main.line);
+    block.lines.unshift(...earlier);
+  }
+
+  private *previousLines(lineStart: number, max: number): Generator<string> {
+    let end = lineStart - 1;
+    let n = 0;
+    while (end > 0 && n < max) {
+      const start = this.s.lastIndexOf('\n', end - 1) + 1;
+      yield this.decode(start, end);
+      n++;
+      end = start - 1;
+    }
+    for (let i = this.tail.length - 1; i >= 0 && n < max; i--, n++) yield this.tail[i];
+  }
+
+  private inheritedTime(lineStart: number): number | null {
+    let line = this.lineNo;
+    for (const raw of this.previousLines(lineStart, TIME_LOOKBACK_LINES)) {
+      const t = this.record(raw, --line).time;
+      if (t !== null) return t;
+    }
+    return this.lastTime;
+  }
+
+  private closeBlock(): void {
+    const block = this.block!;
+    this.block = null;
+    const { rule, facts } = block;
+    for (const { re, last } of rule.extract) {
+      const lines = last ? [...block.lines].reverse() : block.lines;
+      const found: Facts = {};
+      for (const rec of lines) addGroups(rule, re.exec(rec.text)?.groups, found);
+      for (const [k, v] of Object.entries(found)) if (facts[k] === undefined) facts[k] = v;
+    }
+    const event = buildEvent(rule, block.main, block.lines, facts, this.opts.sourceKind);
+    const w = this.opts.window;
+    if (w && event.time !== null && ((w.since !== null && event.time < w.since) || (w.until !== null && event.time > w.until))) return;
+    this.pending.push(event);
+  }
+
+  private rememberTail(s: string): void {
+    let end = s.length;
+    if (s.charCodeAt(end - 1) === 10) end--;
+    const lines: string[] = [];
+    while (end > 0 && lines.length < TAIL_LINES) {
+      const start = s.lastIndexOf('\n', end - 1) + 1;
+      lines.unshift(this.decodeRaw(s.slice(start, Math.min(end, start + 4096))));
+      end = start - 1;
+    }
+    this.tail = [...this.tail, ...lines].slice(-TAIL_LINES);
+    for (let i = this.tail.length - 1; i >= Math.max(0, this.tail.length - TIME_LOOKBACK_LINES); i--) {
+      const t = this.record(this.tail[i], 0).time;
+      if (t !== null) { this.lastTime = t; break; }
+    }
+  }
+
+  private decodeRaw(raw: string): string {
+    return HIGH_BYTE.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
+  }
+
+  private flush(): void {
+    const out = this.pending;
+    this.pending = [];
+    for (const e of out) this.opts.onEvent(e);
+  }
+}

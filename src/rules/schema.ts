@@ -1,0 +1,105 @@
+// The shape of a rules/*.yaml file. A rule without examples does not load.
+import { z } from 'zod';
+import { CATEGORIES, SEVERITIES, SOURCE_KINDS } from '../types.js';
+
+const regex = z.string().min(1);
+
+/** How a captured group becomes a typed fact. Shorthand: 'int', 'bytes:kB', 'ms:s', 'signal'. */
+export const FactSpecSchema = z.union([
+  z.string(),
+  z.object({
+    type: z.enum(['string', 'int', 'float', 'bytes', 'ms', 'seconds', 'signal', 'hex']),
+    /** Unit of the captured number: kB, KiB, MB, MiB, GB, GiB, pages, B; s, ms, us, ns, m, h. */
+    unit: z.string().optional(),
+    /** A group holding the unit, for lines that print it next to the number. */
+    unitGroup: z.string().optional(),
+    /** The fact name to store under, when it differs from the group name. */
+    as: z.string().optional(),
+  }),
+]);
+
+const BlockSideSchema = z.object({
+  /** Continuation lines come from the same process as the first (a kernel report amid other lines). */
+  sameProcess: z.boolean().default(false),
+  /** Lines that belong to the block. */
+  continue: regex,
+  /** A line that ends the block (it is included). */
+  end: regex.optional(),
+  /** Backwards only: the line where the block begins (it is included and stops the walk). */
+  start: regex.optional(),
+  max: z.number().int().positive().max(500).default(60),
+});
+
+const ExampleSchema = z.union([
+  z.string(),
+  z.object({
+    line: z.string().optional(),
+    lines: z.array(z.string()).optional(),
+    facts: z.record(z.union([z.string(), z.number(), z.boolean()])).optional(),
+  }),
+]);
+
+export const RuleSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'ids are lower case words joined by - or .'),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  category: z.enum(CATEGORIES),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(['stable', 'test', 'experimental']).default('stable'),
+  code: z.string().nullable().default(null),
+  sources: z.array(z.enum(SOURCE_KINDS)).optional(),
+  match: z.array(regex).min(1),
+  flags: z.string().regex(/^[ims]*$/).default(''),
+  /** Lines that match `match` but are not this failure. */
+  exclude: z.array(regex).default([]),
+  /** Higher wins when several rules match one line. */
+  priority: z.number().int().default(0),
+  /** Use the line's envelope (pid, process) as subjects; off for lines that speak of another process. */
+  envelope: z.boolean().default(true),
+  block: z.object({
+    before: BlockSideSchema.optional(),
+    after: BlockSideSchema.optional(),
+    /** Regexes run on every line of the block; their named groups become facts (the first match
+     *  wins, or the last with `last: true`, e.g. a Python traceback's innermost frame). */
+    extract: z.array(z.union([regex, z.object({ pattern: regex, last: z.boolean().default(false) })])).default([]),
+  }).optional(),
+  facts: z.record(FactSpecSchema).default({}),
+  /** Facts every event of this rule has. */
+  set: z.record(z.union([z.string(), z.number(), z.boolean()])).default({}),
+  /** Categories this failure leads to (ranked under it). */
+  causes: z.array(z.enum(CATEGORIES)).default([]),
+  /** Categories that lead to this failure (it is ranked under them). */
+  consequenceOf: z.array(z.enum(CATEGORIES)).default([]),
+  /** Categories whose incident, for the same pid or unit, is this same failure seen from elsewhere. */
+  joins: z.array(z.enum(CATEGORIES)).default([]),
+  /** Samples of a value over time (heartbeat RSS): an incident only when the value keeps growing. */
+  trend: z.object({
+    value: z.string(),
+    /** A fact holding the limit the value grows toward. */
+    limit: z.string().optional(),
+    minPoints: z.number().int().min(3).default(6),
+    minGrowthPct: z.number().positive().default(20),
+  }).optional(),
+  fix: z.object({
+    title: z.string(),
+    steps: z.array(z.string()).min(1),
+    config: z.string().nullable().default(null),
+  }),
+  falsePositives: z.array(z.string()).default([]),
+  references: z.array(z.string()).default([]),
+  examples: z.object({
+    match: z.array(ExampleSchema).min(1),
+    nomatch: z.array(z.string()).min(1),
+  }),
+});
+
+export const RuleFileSchema = z.object({
+  family: z.string().min(1),
+  description: z.string().optional(),
+  rules: z.array(RuleSchema).min(1),
+});
+
+export type FactSpec = z.infer<typeof FactSpecSchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type RuleFile = z.infer<typeof RuleFileSchema>;
+export type RuleExample = z.infer<typeof ExampleSchema>;

@@ -1,0 +1,73 @@
+// Expands the paths a user names into sources: a file is a source; a folder gives its logs,
+// dmesg captures and journal exports (recursively, a few levels deep).
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { SourceKind } from '../types.js';
+import { fileSource } from './file.js';
+import { InputError, type Source } from './source.js';
+
+const MAX_DEPTH = 4;
+/** Not logs: configs, docs, code, expected reports, and what other issues read (cores). */
+const SKIP = /\.(ya?ml|toml|md|c|h|cc|so|o|ts|js|mjs|py|go|sh|html|xml|png|svg|tar|zip|zst|lz4|xz|journal|pid|lock)$|^(core(\..*)?|.*\.core|clw-core\..*)$|^expected/;
+
+/** dmesg captures are named so; their lines carry no syslog host. */
+export function kindFor(path: string): SourceKind {
+  const name = basename(path);
+  if (/^(dmesg|kern)/.test(name)) return 'dmesg';
+  if (/journal/.test(name) && /\.(json|jsonl|export)$/.test(name)) return 'journal';
+  return 'file';
+}
+
+function sourceFor(path: string): Source {
+  const kind = kindFor(path);
+  return fileSource(path, kind, kind === 'dmesg' && basename(path).startsWith('dmesg') ? { kernelOnly: true } : {});
+}
+
+function walk(dir: string, depth: number, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new InputError(`${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (depth < MAX_DEPTH && e.name !== 'node_modules') walk(p, depth + 1, out);
+    } else if (e.isFile() && !SKIP.test(e.name)) {
+      out.push(p);
+    }
+  }
+}
+
+export interface Discovered {
+  sources: Source[];
+  errors: string[];
+}
+
+export function discover(paths: string[]): Discovered {
+  const sources: Source[] = [];
+  const errors: string[] = [];
+  for (const p of paths) {
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (!st) {
+      errors.push(`${p}: no such file or folder`);
+      continue;
+    }
+    if (!st.isDirectory()) {
+      sources.push(sourceFor(p));
+      continue;
+    }
+    const files: string[] = [];
+    try {
+      walk(p, 0, files);
+    } catch (err) {
+      errors.push((err as Error).message);
+      continue;
+    }
+    if (!files.length) errors.push(`${p}: the folder holds no log files`);
+    sources.push(...files.map(sourceFor));
+  }
+  return { sources, errors };
+}
