@@ -19,5 +19,6 @@ export function exitCodeFor(err: unknown): number {
 
 export function messageFor(err: unknown): string {
   const e = err as Error;
-  return e?.message ? e.message.split('\n')[0] : String(err);
+  // yargs spreads one problem over several lines; the user gets it on one.
+  return e?.message ? e.message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ') : String(err);
 }

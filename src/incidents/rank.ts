@@ -66,15 +66,16 @@ export function rankDrafts(drafts: Draft[], rules: CompiledRuleSet): Ranked[] {
     }
     if (best && !isAncestor(best.by, node)) node.parent = best.by;
   }
-  for (const node of nodes) {
-    for (let p = node.parent; p; p = p.parent) p.descendants.push(node);
-  }
+  const children = new Map<Ranked, Ranked[]>();
+  for (const node of nodes) if (node.parent) children.set(node.parent, [...(children.get(node.parent) ?? []), node]);
+  const byTime = (a: Ranked, b: Ranked) => (a.draft.firstSeen ?? 0) - (b.draft.firstSeen ?? 0);
+  // Depth first, earliest first: a root's consequences read as the chain they form.
+  const chain = (node: Ranked): Ranked[] => (children.get(node) ?? []).sort(byTime).flatMap((c) => [c, ...chain(c)]);
+  for (const node of nodes) node.descendants = chain(node);
   const times = drafts.flatMap((d) => [d.firstSeen, d.lastSeen]).filter((t): t is number => t !== null);
   const latest = times.length ? Math.max(...times) : null;
   const earliest = times.length ? Math.min(...times) : null;
   for (const node of nodes) node.score = score(node, latest, earliest);
-  const byScore = (a: Ranked, b: Ranked) => b.score - a.score || (a.draft.firstSeen ?? 0) - (b.draft.firstSeen ?? 0);
-  const roots = nodes.filter((n) => !n.parent).sort(byScore);
-  const rest = nodes.filter((n) => n.parent).sort(byScore);
-  return [...roots, ...rest];
+  const roots = nodes.filter((n) => !n.parent).sort((a, b) => b.score - a.score || byTime(a, b));
+  return [...roots, ...roots.flatMap(chain)];
 }

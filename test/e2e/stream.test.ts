@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { clw } from './cli.js';
+
+const CRASH = 'clw-worker[pid=812]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)\n';
+const RESPAWN = 'Supervisor: Respawning worker... (attempt 1/10)\n';
+
+function waitFor(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<string> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; saw: ${seen}`)), 10_000);
+    stream.on('data', (d: Buffer) => {
+      seen += d.toString();
+      if (pattern.test(seen)) { clearTimeout(timer); resolve(seen); }
+    });
+  });
+}
+
+describe('--stream', () => {
+  it('prints each incident while the input is still open, then the report at end of input', async () => {
+    const child = clw(['--stream']);
+    child.stdin!.write('healthy line\n');
+    child.stdin!.write(CRASH);
+    const early = await waitFor(child.stdout!, /CRITICAL\s+crash\.segv/);
+    expect(early).not.toMatch(/incidents? from/);
+    child.stdin!.write(RESPAWN);
+    child.stdin!.end();
+    const r = await child;
+    expect(r.stdout).toMatch(/WARNING\s+restart\.loop/);
+    expect(r.stdout).toMatch(/2 incidents from 1 source \(3 lines, 2 matched\)/);
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('holds a partial line until its newline arrives', async () => {
+    const child = clw(['--stream']);
+    child.stdin!.write(CRASH.slice(0, 30));
+    await new Promise((r) => setTimeout(r, 300));
+    child.stdin!.write(CRASH.slice(30));
+    await waitFor(child.stdout!, /crash\.segv/);
+    child.stdin!.end();
+    expect((await child).stdout).toMatch(/1 incident from 1 source \(1 lines, 1 matched\)/);
+  });
+
+  it('prints JSON lines: incidents as they open, the report last', async () => {
+    const child = clw(['--stream', '--format', 'json']);
+    child.stdin!.end(CRASH + RESPAWN);
+    const lines = (await child).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual(['incident', 'incident', 'report']);
+    expect(lines[0]).toMatchObject({ category: 'crash.segv', facts: { pid: 812 } });
+    expect(lines[2].incidents[0].rank).toBe(1);
+  });
+
+  it('writes the report on SIGINT while the input is still open', async () => {
+    const child = clw(['--stream']);
+    child.stdin!.write(CRASH);
+    await waitFor(child.stdout!, /crash\.segv/);
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.stdout).toMatch(/1 incident from 1 source/);
+    expect(r.exitCode).toBe(1);
+  });
+});
