@@ -32,7 +32,6 @@ function applyTrends(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
     if (!found) return false;
     Object.assign(d.facts, found.facts);
     d.severity = found.severity;
-    d.title = fillTemplate(rule.title, d.facts);
     return true;
   });
 }
@@ -41,16 +40,21 @@ function incidentId(d: Draft): string {
   return createHash('sha1').update(`${d.rule}|${d.key}`).digest('hex').slice(0, 10);
 }
 
+/** Filled again from all the facts gathered, not only the first event's. */
+function titleOf(d: Draft, rules: CompiledRuleSet): string {
+  const rule = rules.byId.get(d.rule)?.rule;
+  return rule ? fillTemplate(rule.title, d.facts) : d.title;
+}
+
 function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet): Incident {
   const d = r.draft;
   const rule = rules.byId.get(d.rule)!.rule;
   return {
-    // The title is filled again from all the facts gathered, not only the first event's.
-    rank, id: incidentId(d), rule: d.rule, category: d.category, code: d.code, title: fillTemplate(rule.title, d.facts),
+    rank, id: incidentId(d), rule: d.rule, category: d.category, code: d.code, title: titleOf(d, rules),
     severity: d.severity, score: r.score, count: d.count,
     firstSeen: iso(d.firstSeen), lastSeen: iso(d.lastSeen),
     subjects: d.subjects, facts: d.facts, evidence: evidenceOf(d),
-    consequences: r.descendants.map((c) => ({ id: incidentId(c.draft), category: c.draft.category, title: c.draft.title, count: c.draft.count })),
+    consequences: r.descendants.map((c) => ({ id: incidentId(c.draft), category: c.draft.category, title: titleOf(c.draft, rules), count: c.draft.count })),
     causedBy: null,
     crash: d.crash,
     recommendations: recommend(rule, d.facts),

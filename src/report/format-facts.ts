@@ -44,3 +44,21 @@ export function headline(report: Report): string {
 export function roots(report: Report): Incident[] {
   return report.incidents.filter((i) => !i.causedBy);
 }
+
+/** Wraps text at `width`, the first line after `first`, the rest after `rest` (hanging indent). */
+export function wrap(text: string, width: number, first: string, rest = ' '.repeat(first.length)): string {
+  const lines: string[] = [];
+  let line = first;
+  let fresh = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!fresh && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+    } else {
+      line += (fresh ? '' : ' ') + word;
+    }
+    fresh = false;
+  }
+  lines.push(line);
+  return lines.join('\n');
+}

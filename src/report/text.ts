@@ -3,7 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Incident, Report, Severity } from '../types.js';
-import { cut, formatFact, headline, shortTime, shownFacts, sourceLabel } from './format-facts.js';
+import { cut, formatFact, headline, shortTime, shownFacts, sourceLabel, wrap } from './format-facts.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -32,16 +32,17 @@ function detail(inc: Incident, report: Report, c: ChalkInstance, width: number):
   const out: string[] = [];
   const code = inc.code ? c.dim(`  [${inc.code}]`) : '';
   out.push(`${c.bold(`[${inc.rank}]`)} ${paintSeverity(c, inc.severity, inc.severity.toUpperCase())} ${c.cyan(inc.category)}${code}`);
-  out.push(`    ${c.bold(inc.title)}`);
+  out.push(c.bold(wrap(inc.title, width, '    ')));
   const seen = inc.count === 1 ? 'seen once' : `seen ${inc.count} times`;
-  const when = inc.firstSeen ? `, ${shortTime(inc.firstSeen)}${inc.lastSeen && inc.lastSeen !== inc.firstSeen ? ` → ${shortTime(inc.lastSeen)}` : ''}` : '';
+  const [first, last] = [shortTime(inc.firstSeen), shortTime(inc.lastSeen)];
+  const when = inc.firstSeen ? `, ${first}${last !== first ? ` → ${last}` : ''}` : '';
   out.push(c.dim(`    ${seen}${when}; score ${inc.score}`));
   if (inc.causedBy) {
     const cause = report.incidents.find((i) => i.id === inc.causedBy);
-    if (cause) out.push(`    ${c.dim('caused by')} [${cause.rank}] ${cause.title}`);
+    if (cause) out.push(wrap(`[${cause.rank}] ${cause.title}`, width, `    ${c.dim('caused by')} `, '      '));
   }
   const facts = shownFacts(inc);
-  if (facts.length) out.push(`    ${c.dim('facts:')} ${cut(facts.map(([k, v]) => `${k}=${v}`).join('  '), width * 3)}`);
+  if (facts.length) out.push(wrap(facts.map(([k, v]) => `${k}=${v.replace(/\s+/g, '\u00a0')}`).join(' '), width, `    ${c.dim('facts:')} `, '           ').replace(/\u00a0/g, ' '));
   if (inc.crash) {
     out.push(`    ${c.dim('crash:')} ${inc.crash.signal} at ${inc.crash.faultAddress} in ${inc.crash.executable} (${inc.crash.signature})`);
     inc.crash.frames.slice(0, 8).forEach((f, i) => {
@@ -52,7 +53,11 @@ function detail(inc: Incident, report: Report, c: ChalkInstance, width: number):
   out.push(`    ${c.dim('evidence:')}`);
   for (const ev of inc.evidence.slice(0, 12)) {
     const where = `${sourceLabel(ev.source)}:${ev.line}`;
-    out.push(`      ${c.dim(where)}  ${cut(ev.text, Math.max(30, width - where.length - 8))}`);
+    // Wrapped, not cut: the part of a line that matters is often at its end. Three lines at most.
+    const wrapped = wrap(ev.text, width, `      ${where}  `, '          ').split('\n');
+    const shown = wrapped.length > 3 ? [...wrapped.slice(0, 2), cut(wrapped[2], width - 1) + '…'] : wrapped;
+    shown[0] = shown[0].replace(where, c.dim(where));
+    out.push(...shown);
   }
   if (inc.evidence.length > 12) out.push(c.dim(`      … ${inc.evidence.length - 12} more lines (see --format json)`));
   if (inc.consequences.length) {
@@ -60,8 +65,8 @@ function detail(inc: Incident, report: Report, c: ChalkInstance, width: number):
     for (const q of inc.consequences) out.push(`      ${q.category} ×${q.count}  ${cut(q.title, width - 30)}`);
   }
   for (const rec of inc.recommendations) {
-    out.push(`    ${c.green('fix:')} ${rec.title}`);
-    rec.steps.forEach((s, i) => out.push(`      ${i + 1}. ${s}`));
+    out.push(wrap(rec.title, width, `    ${c.green('fix:')} `, '         '));
+    rec.steps.filter((s) => s.trim()).forEach((s, i) => out.push(wrap(s, width, `      ${i + 1}. `)));
     if (rec.config) {
       out.push(`      ${c.dim('config:')}`);
       for (const line of rec.config.split('\n')) out.push(`        ${line}`);
