@@ -138,6 +138,79 @@ export const PLANTED = [
     id: 'clw.gave-up', family: 'openclaw', perGiB: 20, min: 1, expect: { 'clw-supervisor-gave-up': 1 },
     make: (g) => `Supervisor: giving up on worker-2${g.int(1, 2)} after 10 attempts`,
   },
+  // --- openclaw-codes: the clw-* error codes the worker runtime prints -------------------------
+  {
+    id: 'codes.gc-pause', family: 'openclaw-codes', perGiB: 60, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(6500, 6599)}]: WARN: clw-gc-pause: GC pause ${g.int(600, 3000)}ms (threshold 500ms, kind major)`,
+  },
+  {
+    id: 'codes.gc-pause-block', family: 'openclaw-codes', perGiB: 30, min: 1,
+    make: (g) => [
+      `[clw-gc-pause] GC pause: ${(0.6 + g.rand() * 3).toFixed(1)}s (threshold: 500ms)`,
+      `[clw] Memory usage: ${g.int(85, 99)}% before GC`,
+      '[clw] Recommendation: Increase memory or fix leaks',
+    ],
+  },
+  {
+    id: 'codes.task-timeout', family: 'openclaw-codes', perGiB: 40, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(6600, 6699)}]: ERROR: clw-task-timeout: task '${g.task()}' exceeded timeout_sec=300 (ran 301.${g.int(0, 9)}s); killing task pid ${g.int(30000, 39999)}`,
+  },
+  {
+    id: 'codes.task-hang', family: 'openclaw-codes', perGiB: 20, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(6700, 6799)}]: ERROR: task '${g.task()}' (pid ${g.int(30000, 39999)}) made no progress for 120s; blocked in syscall read (wchan pipe_read)`,
+  },
+  {
+    id: 'codes.shutdown-sigkill', family: 'openclaw-codes', perGiB: 20, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(6800, 6899)}]: WARN: shutdown: task '${g.task()}' (pid ${g.int(30000, 39999)}) did not stop within grace period 30s; sending SIGKILL`,
+  },
+  {
+    id: 'codes.emfile', family: 'openclaw-codes', perGiB: 30, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(6900, 6999)}]: ERROR: task '${g.task()}' failed: EMFILE: too many open files (RLIMIT_NOFILE=1024, open=1024)`,
+  },
+  {
+    id: 'codes.sigpipe', family: 'openclaw-codes', perGiB: 20, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(7000, 7099)}]: ERROR: task '${g.task()}' (pid ${g.int(30000, 39999)}) killed by SIGPIPE writing to a closed pipe`,
+  },
+  {
+    id: 'codes.plugin-load', family: 'openclaw-codes', perGiB: 10, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(7100, 7199)}]: ERROR: plugin /opt/claw/plugins/libimg.so failed to load: libvips.so.42: cannot open shared object file: No such file or directory`,
+  },
+  {
+    id: 'codes.heap-oom', family: 'openclaw-codes', perGiB: 30, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(7200, 7299)}]: FATAL: task '${g.task()}' ran out of heap (heap limit 512 MiB)`,
+  },
+  {
+    id: 'codes.init-fail', family: 'openclaw-codes', perGiB: 5, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(7300, 7399)}]: FATAL: clw-init-fail: invalid config /etc/claw/worker.toml: task.max_memory_gb must be greater than 0 (got 0)`,
+  },
+  {
+    id: 'codes.connection-drop', family: 'openclaw-codes', perGiB: 20, min: 1,
+    make: (g) => `${g.iso()} clw-worker[pid=${g.int(7400, 7499)}]: WARN: clw-connection-drop: Redis connection to 10.0.0.7:6379 reset (worker at ${g.int(85, 99)}% memory)`,
+  },
+  {
+    id: 'codes.native-leak-block', family: 'openclaw-codes', perGiB: 20, min: 1,
+    make: (g) => [
+      '[clw] WARNING: Native memory leak detected in libclient.so',
+      `[clw] Leaked: ${g.int(2, 40)}MB per 1000 requests`,
+      `[clw] Estimated time to OOM: ${g.int(1, 12)} hours`,
+    ],
+  },
+  {
+    id: 'codes.swap-thrash-block', family: 'openclaw-codes', perGiB: 15, min: 1,
+    make: (g) => [
+      `[clw-swap-thrash] Worker worker-3${g.int(1, 2)} is thrashing`,
+      `[clw] Swap usage: ${(0.5 + g.rand() * 3).toFixed(1)} GiB`,
+      `[clw] Swap-in rate: ${g.int(50, 800)}MB/s`,
+      '[clw] System under memory pressure',
+    ],
+  },
+  {
+    id: 'codes.container-limit-block', family: 'openclaw-codes', perGiB: 20, min: 1,
+    make: (g) => [
+      '[clw-container-limit] Container approaching memory limit',
+      `Memory: 1.${g.int(8, 9)}GiB / 2GiB (9${g.int(0, 9)}%)`,
+    ],
+  },
   // --- kernel --------------------------------------------------------------------------------
   {
     id: 'kernel.oom-kill', family: 'kernel', perGiB: 120, min: 2,

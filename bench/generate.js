@@ -215,9 +215,9 @@ function generate(sizeMiB, paths, log) {
 }
 
 /** Adds the expected events for a rule set to the sidecar (kept next to the data). */
-export function recordExpected(paths, meta, expected) {
+export function recordExpected(metaPath, meta, expected) {
   const out = { ...meta, expected };
-  writeFileSync(paths.meta, JSON.stringify(out, null, 1) + '\n');
+  writeFileSync(metaPath, JSON.stringify(out, null, 1) + '\n');
   return out;
 }
 
@@ -232,6 +232,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { expectedFor } = await import('./rules.js');
   const got = ensureData(size, { force: args.includes('--force') });
   const expected = expectedFor(got.meta);
-  recordExpected(got, got.meta, expected);
-  process.stdout.write(`${got.log}\n${got.meta ? `${expected.events} expected events\n` : ''}`);
+  recordExpected(dataPaths(size).meta, got.meta, expected);
+  process.stdout.write(`${got.log}: ${got.meta.lines} lines, ${expected.events} expected events\n`);
+  for (const p of [...expected.problems, ...expected.warnings]) process.stdout.write(`  ${p}\n`);
 }

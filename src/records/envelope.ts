@@ -5,7 +5,8 @@ import { readJournalJson } from './journal-json.js';
 import { readLeadingTime, type TimeContext } from './time.js';
 
 // `host process[pid]: ` after a syslog time; `process[pid]: ` or `process[pid=N]: ` after an ISO time.
-const SYSLOG_HEAD = /^(\S+) ([\w.@/:()-]+?)(?:\[(?:pid=)?(\d+)\])?: /;
+// A host is a hostname or an address, never `[clw]` or a word ending in a colon.
+const SYSLOG_HEAD = /^([\w.:-]*[\w]) ([\w.@/:()-]+?)(?:\[(?:pid=)?(\d+)\])?: /;
 const PROC_HEAD = /^([\w.@/-]+)\[(?:pid=)?(\d+)\]: /;
 const KERNEL_MONO = /^\[\s*\d+\.\d+\] /;
 const PRIORITY = /^<(\d)>/;

@@ -6,6 +6,7 @@ export function formatFact(key: string, value: FactValue): string {
   if (typeof value !== 'number') return String(value);
   if (/Bytes$/.test(key)) return formatBytes(value);
   if (/BytesPerHour$/.test(key)) return `${formatBytes(value)}/h`;
+  if (/BytesPerSec$/.test(key)) return `${formatBytes(value)}/s`;
   if (/Ms$/.test(key)) return formatMs(value);
   if (/Sec$/.test(key)) return `${value} s`;
   if (/Pct$/.test(key)) return `${value}%`;

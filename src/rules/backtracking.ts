@@ -15,6 +15,7 @@ function containsUnbounded(node: RegexNode): boolean {
 function firstChars(node: RegexNode): Set<string> | 'any' {
   switch (node.type) {
     case 'char': return new Set([node.ch]);
+    case 'class': return new Set(node.chars);
     case 'group': return firstChars(node.body);
     case 'quant': return firstChars(node.item);
     case 'alt': {

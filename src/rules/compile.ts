@@ -97,18 +97,34 @@ export function compileRule(loaded: LoadedRule): CompiledRule {
   };
 }
 
-export function buildRuleSet(rules: CompiledRule[]): CompiledRuleSet {
-  const patterns = new Set<string>();
-  const literals = new Set<string>();
+const PREFILTER_MAX = 12;
+
+/** A shorter piece of a required literal is required too. The prefilter searches pieces: edges
+ *  without spaces and quotes (common bytes make V8's scan slow), at most 12 characters, and none
+ *  that contains another (the other already finds its line). */
+export function prefilterLiterals(rules: CompiledRule[]): { text: string; ignoreCase: boolean }[] {
+  const pieces = new Map<string, boolean>();
   for (const r of rules) {
     for (const lit of r.literals) {
-      literals.add(lit);
-      // journalctl -o json escapes quotes and backslashes inside MESSAGE.
-      const variants = new Set([lit, JSON.stringify(lit).slice(1, -1)]);
-      for (const v of variants) {
-        const bytes = asLatin1(v);
-        patterns.add(r.ignoreCase ? caseless(bytes) : escapeRegex(bytes));
-      }
+      const trimmed = lit.replace(/^[\s'"]+|[\s'"]+$/g, '');
+      const piece = (trimmed.length >= 4 ? trimmed : lit).slice(0, Math.max(PREFILTER_MAX, 3));
+      const key = r.ignoreCase ? piece.toLowerCase() : piece;
+      pieces.set(key, (pieces.get(key) ?? false) || r.ignoreCase);
+    }
+  }
+  const all = [...pieces].map(([text, ignoreCase]) => ({ text, ignoreCase }));
+  const covers = (o: { text: string; ignoreCase: boolean }, l: { text: string; ignoreCase: boolean }) =>
+    o !== l && (o.ignoreCase ? l.text.toLowerCase().includes(o.text) : !l.ignoreCase && l.text.includes(o.text));
+  return all.filter((l) => !all.some((o) => covers(o, l)));
+}
+
+export function buildRuleSet(rules: CompiledRule[]): CompiledRuleSet {
+  const patterns = new Set<string>();
+  for (const { text, ignoreCase } of prefilterLiterals(rules)) {
+    // journalctl -o json escapes quotes and backslashes inside MESSAGE.
+    for (const v of new Set([text, JSON.stringify(text).slice(1, -1)])) {
+      const bytes = asLatin1(v);
+      patterns.add(ignoreCase ? caseless(bytes) : escapeRegex(bytes));
     }
   }
   // Most specific first: the matcher takes the first rule that matches a line.
@@ -119,6 +135,6 @@ export function buildRuleSet(rules: CompiledRule[]): CompiledRuleSet {
     rules: ordered,
     byId: new Map(rules.map((r) => [r.rule.id, r])),
     prefilter: new RegExp(source, 'g'),
-    literals: [...literals],
+    literals: [...new Set(rules.flatMap((r) => r.literals))],
   };
 }

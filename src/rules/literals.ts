@@ -15,29 +15,52 @@ function better(a: LiteralSet, b: LiteralSet): LiteralSet {
   return strength(b) > strength(a) ? b : a;
 }
 
-/** The literal text a node always matches in full, or null when it varies. */
-function fixedText(node: RegexNode): string | null {
-  if (node.type === 'char') return node.ch;
-  if (node.type === 'group') return fixedText(node.body);
-  if (node.type === 'seq') {
-    let out = '';
-    for (const item of node.items) {
-      const t = fixedText(item);
-      if (t === null) return null;
-      out += t;
+const MAX_VARIANTS = 16;
+
+function product(a: string[], b: string[]): string[] | null {
+  if (a.length * b.length > MAX_VARIANTS) return null;
+  return a.flatMap((x) => b.map((y) => x + y));
+}
+
+/** The texts a node always matches in full (one of them), or null when it varies too much. */
+function fixedTexts(node: RegexNode): string[] | null {
+  switch (node.type) {
+    case 'char': return [node.ch];
+    case 'class': return node.chars;
+    case 'group': return fixedTexts(node.body);
+    case 'alt': {
+      const out: string[] = [];
+      for (const a of node.alts) {
+        const t = fixedTexts(a);
+        if (!t) return null;
+        out.push(...t);
+      }
+      return out.length <= MAX_VARIANTS ? [...new Set(out)] : null;
     }
-    return out;
+    case 'seq': {
+      let out: string[] | null = [''];
+      for (const item of node.items) {
+        const t = fixedTexts(item);
+        out = t && out ? product(out, t) : null;
+        if (!out) return null;
+      }
+      return out;
+    }
+    case 'quant': {
+      if (node.min !== node.max) return null;
+      const t = fixedTexts(node.item);
+      let out: string[] | null = [''];
+      for (let i = 0; i < node.min && out; i++) out = t ? product(out, t) : null;
+      return out;
+    }
+    default: return null;
   }
-  if (node.type === 'quant' && node.min === node.max) {
-    const t = fixedText(node.item);
-    return t === null ? null : t.repeat(node.min);
-  }
-  return null;
 }
 
 function required(node: RegexNode): LiteralSet {
   switch (node.type) {
     case 'char': return [node.ch];
+    case 'class': return node.chars;
     case 'group': return required(node.body);
     case 'quant': return node.min >= 1 ? required(node.item) : null;
     case 'alt': {
@@ -56,23 +79,25 @@ function required(node: RegexNode): LiteralSet {
 
 function requiredInSeq(items: RegexNode[]): LiteralSet {
   let best: LiteralSet = null;
-  let run = '';
+  let run: string[] = [''];
   const endRun = () => {
-    if (run) best = better(best, [run]);
-    run = '';
+    if (run.some((r) => r)) best = better(best, run);
+    run = [''];
   };
   for (const item of items) {
-    const text = fixedText(item);
-    if (text !== null) {
-      run += text;
+    const texts = fixedTexts(item);
+    const joined = texts ? product(run, texts) : null;
+    if (joined) {
+      run = joined;
       continue;
     }
     if (item.type === 'assert') continue; // zero width: the run goes on
     if (item.type === 'quant' && item.min >= 1) {
-      // The first repetition is certain: it can end the current run.
-      const t = fixedText(item.item);
-      if (t !== null) {
-        run += t;
+      // The first repetition is certain and so is the last: one run ends, the next starts.
+      const t = fixedTexts(item.item);
+      const head = t ? product(run, t) : null;
+      if (t && head) {
+        run = head;
         endRun();
         run = t;
         continue;

@@ -3,7 +3,8 @@
 
 export type RegexNode =
   | { type: 'char'; ch: string }
-  | { type: 'any' }                       // a class, '.', \d and the like
+  | { type: 'any' }                       // '.', \d, a large or negated class and the like
+  | { type: 'class'; chars: string[] }    // a small class of plain characters: [Ee], [-_]
   | { type: 'assert' }                    // ^ $ \b \B and lookarounds: zero width
   | { type: 'backref' }
   | { type: 'group'; body: RegexNode }
@@ -58,7 +59,7 @@ export function parseRegex(source: string): RegexNode {
   function parseAtom(): RegexNode {
     const c = source[pos++];
     if (c === '\\') return parseEscape();
-    if (c === '[') { skipClass(); return { type: 'any' }; }
+    if (c === '[') return parseClass();
     if (c === '.') return { type: 'any' };
     if (c === '^' || c === '$') return { type: 'assert' };
     if (c === '(') return parseGroup();
@@ -85,12 +86,19 @@ export function parseRegex(source: string): RegexNode {
     return { type: 'char', ch: c };
   }
 
-  function skipClass(): void {
+  /** Up to four plain characters become a set; anything else is 'any'. */
+  function parseClass(): RegexNode {
+    const start = pos;
     while (pos < source.length && source[pos] !== ']') {
       if (source[pos] === '\\') pos++;
       pos++;
     }
+    const body = source.slice(start, pos);
     pos++;
+    const plain = /^[^\\^\]-]{1,4}$/.test(body) || /^(?:\\[.\-\[\]]|[^\\^\]-]){1,4}$/.test(body);
+    if (!plain) return { type: 'any' };
+    const chars = [...body.replace(/\\(.)/g, '$1')];
+    return { type: 'class', chars: [...new Set(chars)] };
   }
 
   function parseGroup(): RegexNode {

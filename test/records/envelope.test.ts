@@ -45,6 +45,12 @@ describe('parseEnvelope', () => {
     expect(env('{"not":"journal"}').text).toBe('{"not":"journal"}');
   });
 
+  it('does not take a bracketed tag after a time for a syslog host', () => {
+    const r = env('2026-11-20T10:00:00Z [clw] Leaked: 15MB per 1000 requests');
+    expect(r.text).toBe('[clw] Leaked: 15MB per 1000 requests');
+    expect(r.host).toBeUndefined();
+  });
+
   it('reads bracketed levels', () => {
     expect(env('[ERROR] Worker process terminated unexpectedly. Exit code: 137').level).toBe('ERROR');
   });

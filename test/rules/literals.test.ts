@@ -9,15 +9,20 @@ describe('requiredLiterals', () => {
   });
 
   it('gives every branch of a required alternation', () => {
-    // The branches are longer than the run after them, so they make the better prefilter.
-    expect(lits('(?:segfault|general protection) at')).toEqual(['segfault', 'general protection']);
-    expect(lits('(?:ab|cd) happened here')).toEqual([' happened here']);
+    expect(lits('(?:segfault|general protection) at')).toEqual(['segfault at', 'general protection at']);
+    expect(lits('(?:segfault|general protection)\\d')).toEqual(['segfault', 'general protection']);
+    expect(lits('(?:ab|cd) happened here')).toEqual(['ab happened here', 'cd happened here']);
   });
 
   it('skips optional parts and keeps the first certain repetition', () => {
     expect(lits('(?:Worker )?exceeded memory limit')).toEqual(['exceeded memory limit']);
     // b+ ends in a certain b, which the run after it can keep.
     expect(lits('ab+cdef')).toEqual(['bcdef']);
+  });
+
+  it('expands small classes into variants', () => {
+    expect(lits('[Ss]upervisor: (\\w+)')).toEqual(['Supervisor: ', 'supervisor: ']);
+    expect(lits('[A-Z]upervisor')).toEqual(['upervisor']);
   });
 
   it('reads escapes as the characters they stand for', () => {
