@@ -24,8 +24,9 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     onEvent: opts.onEvent,
     onNote: (n) => { summary.errors.push(n); opts.onNote(n); },
   });
-  const longLine = (line: number, bytes: number) => {
-    const note = `${src.name}: line ${line} is ${(bytes / 1024 ** 2).toFixed(1)} MiB long; only its first MiB was read`;
+  // The over-long line was the last one handed to the matcher.
+  const longLine = (bytes: number) => {
+    const note = `${src.name}: line ${matcher.lines} is ${(bytes / 1024 ** 2).toFixed(1)} MiB long; only its first MiB was read`;
     summary.errors.push(note);
     opts.onNote(note);
   };

@@ -1,58 +1,61 @@
 // Re-cuts a byte stream into chunks that end on a line boundary, so the matcher never sees half a
-// line. A line longer than `maxLine` is cut there and the rest of it skipped, keeping memory flat.
+// line. Chunks are views, not copies: only the line that straddles two reads is copied. A line
+// longer than `maxLine` is cut there and the rest of it skipped, keeping memory flat.
 
 export interface AlignOptions {
   maxLine?: number;
-  /** Called once per over-long line with its 1-based number. */
-  onLongLine?: (line: number, bytes: number) => void;
+  /** Called when an over-long line ends, with its full length; it was the last line handed over. */
+  onLongLine?: (bytes: number) => void;
 }
 
 const DEFAULT_MAX_LINE = 1 << 20;
-
-function countNewlines(buf: Buffer, end = buf.length): number {
-  let n = 0;
-  let i = buf.indexOf(10, 0);
-  while (i !== -1 && i < end) {
-    n++;
-    i = buf.indexOf(10, i + 1);
-  }
-  return n;
-}
+const NEWLINE = Buffer.from('\n');
 
 export async function* alignLines(input: AsyncIterable<Buffer | string>, opts: AlignOptions = {}): AsyncGenerator<Buffer> {
   const maxLine = opts.maxLine ?? DEFAULT_MAX_LINE;
-  let carry: Buffer = Buffer.alloc(0);
+  let carry: Buffer[] = [];
+  let carried = 0;
   let skipping = false;
   let skipped = 0;
-  let linesBefore = 0;
   for await (const piece of input) {
     let chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
     if (skipping) {
       const nl = chunk.indexOf(10);
       if (nl < 0) { skipped += chunk.length; continue; }
-      skipped += nl;
-      opts.onLongLine?.(linesBefore + 1, maxLine + skipped);
+      opts.onLongLine?.(maxLine + skipped + nl);
       skipping = false;
-      linesBefore++;
       chunk = chunk.subarray(nl + 1);
     }
-    const last = chunk.lastIndexOf(10);
-    if (last < 0) {
-      carry = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      if (carry.length > maxLine) {
+    const first = chunk.indexOf(10);
+    if (first < 0) {
+      carry.push(chunk);
+      carried += chunk.length;
+      if (carried > maxLine) {
         // Hand over the start of the long line as a line of its own; drop the rest up to its newline.
-        yield Buffer.concat([carry.subarray(0, maxLine), Buffer.from('\n')]);
+        const all = Buffer.concat(carry);
+        yield Buffer.concat([all.subarray(0, maxLine), NEWLINE]);
         skipping = true;
-        skipped = carry.length - maxLine;
-        carry = Buffer.alloc(0);
+        skipped = all.length - maxLine;
+        carry = [];
+        carried = 0;
       }
       continue;
     }
-    const out = carry.length ? Buffer.concat([carry, chunk.subarray(0, last + 1)]) : chunk.subarray(0, last + 1);
-    carry = Buffer.from(chunk.subarray(last + 1));
-    linesBefore += countNewlines(out);
-    yield out;
+    if (carried) {
+      // The straddling line, completed: a small copy.
+      yield Buffer.concat([...carry, chunk.subarray(0, first + 1)]);
+      carry = [];
+      carried = 0;
+      chunk = chunk.subarray(first + 1);
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last >= 0) yield chunk.subarray(0, last + 1);
+    const rest = chunk.subarray(last + 1);
+    if (rest.length) {
+      carry.push(rest);
+      carried = rest.length;
+    }
   }
-  if (skipping) opts.onLongLine?.(linesBefore + 1, maxLine + skipped);
-  else if (carry.length) yield carry;
+  if (skipping) opts.onLongLine?.(maxLine + skipped);
+  else if (carried) yield Buffer.concat(carry);
 }

@@ -20,4 +20,4 @@ export class InputError extends Error {
   }
 }
 
-export const CHUNK_BYTES = 4 << 20;
+export const CHUNK_BYTES = 1 << 20;
