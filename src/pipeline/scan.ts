@@ -43,6 +43,7 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
   } finally {
     matcher.finish();
   }
+  if (matcher.outsideWindow) opts.onNote(`${src.name}: ${matcher.outsideWindow} matching line${matcher.outsideWindow === 1 ? '' : 's'} outside the --since/--until window left out`);
   summary.lines = matcher.lines;
   summary.bytes = matcher.bytes;
   if (summary.bytes === 0 && !summary.errors.length) {

@@ -2,6 +2,7 @@
 // and one prefilter regex over every literal that any rule requires.
 import { normalSpec } from './facts.js';
 import { requiredLiterals } from './literals.js';
+import { LiteralSearch } from './prefilter.js';
 import type { Rule } from './schema.js';
 
 export interface CompiledSide {
@@ -29,8 +30,8 @@ export interface CompiledRule {
 export interface CompiledRuleSet {
   rules: CompiledRule[];
   byId: Map<string, CompiledRule>;
-  /** Finds candidate lines in latin1-decoded chunks. */
-  prefilter: RegExp;
+  /** Finds candidate lines in chunks of bytes. */
+  prefilter: LiteralSearch;
   literals: string[];
 }
 
@@ -38,23 +39,6 @@ export interface LoadedRule {
   rule: Rule;
   family: string;
   file: string;
-}
-
-/** The same text as the prefilter sees it: UTF-8 bytes decoded as latin1. */
-function asLatin1(s: string): string {
-  return Buffer.from(s, 'utf8').toString('latin1');
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-function caseless(s: string): string {
-  return [...s].map((ch) => {
-    const lo = ch.toLowerCase();
-    const up = ch.toUpperCase();
-    return lo !== up ? `[${lo}${up}]` : escapeRegex(ch);
-  }).join('');
 }
 
 function side(spec: { sameProcess: boolean; continue: string; end?: string; start?: string; max: number } | undefined, flags: string): CompiledSide | undefined {
@@ -107,7 +91,7 @@ export function prefilterLiterals(rules: CompiledRule[]): { text: string; ignore
   for (const r of rules) {
     for (const lit of r.literals) {
       const trimmed = lit.replace(/^[\s'"]+|[\s'"]+$/g, '');
-      const piece = (trimmed.length >= 4 ? trimmed : lit).slice(0, Math.max(PREFILTER_MAX, 3));
+      const piece = (trimmed.length >= 5 || trimmed.length >= lit.length ? trimmed : lit).slice(0, PREFILTER_MAX);
       const key = r.ignoreCase ? piece.toLowerCase() : piece;
       pieces.set(key, (pieces.get(key) ?? false) || r.ignoreCase);
     }
@@ -119,22 +103,18 @@ export function prefilterLiterals(rules: CompiledRule[]): { text: string; ignore
 }
 
 export function buildRuleSet(rules: CompiledRule[]): CompiledRuleSet {
-  const patterns = new Set<string>();
-  for (const { text, ignoreCase } of prefilterLiterals(rules)) {
+  const search = new Map<string, { text: string; ignoreCase: boolean }>();
+  for (const lit of prefilterLiterals(rules)) {
     // journalctl -o json escapes quotes and backslashes inside MESSAGE.
-    for (const v of new Set([text, JSON.stringify(text).slice(1, -1)])) {
-      const bytes = asLatin1(v);
-      patterns.add(ignoreCase ? caseless(bytes) : escapeRegex(bytes));
-    }
+    for (const text of new Set([lit.text, JSON.stringify(lit.text).slice(1, -1)])) search.set(`${lit.ignoreCase}:${text}`, { ...lit, text });
   }
   // Most specific first: the matcher takes the first rule that matches a line.
   const ordered = [...rules].sort((a, b) => b.rule.priority - a.rule.priority
     || b.rule.match.join('').length - a.rule.match.join('').length);
-  const source = patterns.size ? [...patterns].join('|') : '(?!)';
   return {
     rules: ordered,
     byId: new Map(rules.map((r) => [r.rule.id, r])),
-    prefilter: new RegExp(source, 'g'),
+    prefilter: new LiteralSearch([...search.values()]),
     literals: [...new Set(rules.flatMap((r) => r.literals))],
   };
 }

@@ -2,7 +2,7 @@
 // prefilter literals, regexes no example exercises, titles naming facts the rule never captures.
 import { parseEnvelope } from '../records/envelope.js';
 import { backtrackingRisks } from './backtracking.js';
-import type { CompiledRule, CompiledRuleSet } from './compile.js';
+import { prefilterLiterals, type CompiledRule, type CompiledRuleSet } from './compile.js';
 import { templateFacts } from './template.js';
 
 export interface LintProblem {
@@ -41,7 +41,15 @@ export function lintRule(r: CompiledRule, exercised: (re: RegExp, text: string) 
   return problems;
 }
 
+/** The prefilter skips at most (shortest piece - 2) bytes a step: a short piece slows every scan. */
+const MIN_PIECE = 5;
+
+function shortPieces(r: CompiledRule): string[] {
+  return prefilterLiterals([r]).filter((p) => Buffer.byteLength(p.text) < MIN_PIECE)
+    .map((p) => `the prefilter would search for ${JSON.stringify(p.text)}, shorter than ${MIN_PIECE} bytes, which slows every scan: make the regex require longer literal text`);
+}
+
 export function lintRules(set: CompiledRuleSet): LintProblem[] {
   const exercised = (re: RegExp, raw: string) => re.test(parseEnvelope(raw, 'example', 1).text);
-  return set.rules.flatMap((r) => lintRule(r, exercised).map((problem) => ({ rule: r.rule.id, file: r.file, problem })));
+  return set.rules.flatMap((r) => [...lintRule(r, exercised), ...shortPieces(r)].map((problem) => ({ rule: r.rule.id, file: r.file, problem })));
 }

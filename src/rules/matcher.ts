@@ -1,5 +1,6 @@
-// Scans chunks of a source for rule matches. The hot path touches bytes, not lines: one prefilter
-// regex over the chunk finds candidate lines; only those get an envelope and the rules' regexes.
+// Scans chunks of a source for rule matches. The hot path touches bytes, not lines: the prefilter
+// finds candidate lines in the raw bytes; only those are decoded, given an envelope and run through
+// the rules' regexes.
 import type { DiagEvent, Facts, LogRecord, SourceKind, TimeWindow } from '../types.js';
 import { parseEnvelope, type EnvelopeOptions } from '../records/envelope.js';
 import type { CompiledRule, CompiledRuleSet, CompiledSide } from './compile.js';
@@ -25,53 +26,48 @@ interface OpenBlock {
 
 const TIME_LOOKBACK_LINES = 200;
 const TAIL_LINES = 120;
-const HIGH_BYTE = /[\x80-\xff]/;
 
 export class Matcher {
   lines = 0;
   bytes = 0;
-  private readonly prefilter: RegExp;
+  /** Matches dropped because their time fell outside the window. */
+  outsideWindow = 0;
   private lastTime: number | null = null;
   private block: OpenBlock | null = null;
   private tail: string[] = [];
   private pending: DiagEvent[] = [];
   private warnedUtf8 = false;
-  private s = '';
   private buf: Buffer = Buffer.alloc(0);
   private countedTo = 0;
   private lineNo = 1;
 
-  constructor(private readonly rules: CompiledRuleSet, private readonly opts: MatcherOptions) {
-    this.prefilter = new RegExp(rules.prefilter.source, 'g');
-  }
+  constructor(private readonly rules: CompiledRuleSet, private readonly opts: MatcherOptions) {}
 
   /** `chunk` holds whole lines; only the last chunk of a source may end without a newline. */
   feed(chunk: Buffer): void {
     this.bytes += chunk.length;
-    const s = chunk.toString('latin1');
-    this.s = s;
     this.buf = chunk;
     this.countedTo = 0;
+    const len = chunk.length;
     const startLine = this.lineNo;
     let pos = 0;
-    while (pos < s.length) {
+    while (pos < len) {
       if (this.block) {
         pos = this.continueBlock(pos);
         continue;
       }
-      this.prefilter.lastIndex = pos;
-      const hit = this.prefilter.exec(s);
-      if (!hit) break;
-      const lineStart = s.lastIndexOf('\n', hit.index - 1) + 1;
-      const lineEnd = this.lineEndAt(hit.index);
+      const hit = this.rules.prefilter.find(chunk, pos, len);
+      if (hit < 0) break;
+      const lineStart = hit === 0 ? 0 : chunk.lastIndexOf(10, hit - 1) + 1;
+      const lineEnd = this.lineEndAt(hit);
       this.matchLine(lineStart, lineEnd);
-      pos = this.block ? lineEnd + 1 : Math.max(lineEnd + 1, pos + 1);
+      pos = lineEnd + 1;
     }
-    this.advanceTo(s.length);
-    const endsWithNewline = s.charCodeAt(s.length - 1) === 10;
-    this.lines += this.lineNo - startLine + (endsWithNewline || s.length === 0 ? 0 : 1);
-    if (!endsWithNewline && s.length) this.lineNo++;
-    this.rememberTail(s);
+    this.advanceTo(len);
+    const endsWithNewline = chunk[len - 1] === 10;
+    this.lines += this.lineNo - startLine + (endsWithNewline || len === 0 ? 0 : 1);
+    if (!endsWithNewline && len) this.lineNo++;
+    this.rememberTail();
     this.flush();
   }
 
@@ -82,8 +78,8 @@ export class Matcher {
   }
 
   private lineEndAt(index: number): number {
-    const e = this.s.indexOf('\n', index);
-    return e < 0 ? this.s.length : e;
+    const e = this.buf.indexOf(10, index);
+    return e < 0 ? this.buf.length : e;
   }
 
   /** Counts newlines up to `pos`, a line start, so `lineNo` is that line's number. */
@@ -100,10 +96,9 @@ export class Matcher {
 
   private decode(lineStart: number, lineEnd: number): string {
     const max = this.opts.maxLineLength ?? 65_536;
-    let raw = this.s.slice(lineStart, Math.min(lineEnd, lineStart + max));
-    if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
-    if (!HIGH_BYTE.test(raw)) return raw;
-    const text = Buffer.from(raw, 'latin1').toString('utf8');
+    let end = Math.min(lineEnd, lineStart + max);
+    if (end > lineStart && this.buf[end - 1] === 13) end--;
+    const text = this.buf.toString('utf8', lineStart, end);
     if (!this.warnedUtf8 && text.includes('\uFFFD')) {
       this.warnedUtf8 = true;
       this.opts.onNote?.(`${this.opts.source}: line ${this.lineNo} is not valid UTF-8; shown with replacement characters`);
@@ -149,7 +144,7 @@ export class Matcher {
   private continueBlock(pos: number): number {
     const block = this.block!;
     const side = block.rule.after!;
-    while (pos < this.s.length) {
+    while (pos < this.buf.length) {
       const lineEnd = this.lineEndAt(pos);
       this.advanceTo(pos);
       const rec = this.record(this.decode(pos, lineEnd), this.lineNo);
@@ -161,7 +156,7 @@ export class Matcher {
       block.lines.push(rec);
       pos = lineEnd + 1;
       if (side.end?.test(rec.text) || block.lines.length > side.max) {
-        this.advanceTo(Math.min(pos, this.s.length));
+        this.advanceTo(Math.min(pos, this.buf.length));
         this.closeBlock();
         return pos;
       }
@@ -196,8 +191,8 @@ export class Matcher {
   private *previousLines(lineStart: number, max: number): Generator<string> {
     let end = lineStart - 1;
     let n = 0;
-    while (end > 0 && n < max) {
-      const start = this.s.lastIndexOf('\n', end - 1) + 1;
+    while (end >= 0 && n < max) {
+      const start = end === 0 ? 0 : this.buf.lastIndexOf(10, end - 1) + 1;
       yield this.decode(start, end);
       n++;
       end = start - 1;
@@ -226,17 +221,22 @@ export class Matcher {
     }
     const event = buildEvent(rule, block.main, block.lines, facts, this.opts.sourceKind);
     const w = this.opts.window;
-    if (w && event.time !== null && ((w.since !== null && event.time < w.since) || (w.until !== null && event.time > w.until))) return;
+    if (w && event.time !== null && ((w.since !== null && event.time < w.since) || (w.until !== null && event.time > w.until))) {
+      this.outsideWindow++;
+      return;
+    }
     this.pending.push(event);
   }
 
-  private rememberTail(s: string): void {
-    let end = s.length;
-    if (s.charCodeAt(end - 1) === 10) end--;
+  /** Keeps the last lines of the chunk, for blocks that walk back and times inherited across chunks. */
+  private rememberTail(): void {
+    const buf = this.buf;
+    let end = buf.length;
+    if (buf[end - 1] === 10) end--;
     const lines: string[] = [];
     while (end > 0 && lines.length < TAIL_LINES) {
-      const start = s.lastIndexOf('\n', end - 1) + 1;
-      lines.unshift(this.decodeRaw(s.slice(start, Math.min(end, start + 4096))));
+      const start = buf.lastIndexOf(10, end - 1) + 1;
+      lines.unshift(buf.toString('utf8', start, Math.min(end, start + 4096)));
       end = start - 1;
     }
     this.tail = [...this.tail, ...lines].slice(-TAIL_LINES);
@@ -244,10 +244,6 @@ export class Matcher {
       const t = this.record(this.tail[i], 0).time;
       if (t !== null) { this.lastTime = t; break; }
     }
-  }
-
-  private decodeRaw(raw: string): string {
-    return HIGH_BYTE.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
   }
 
   private flush(): void {
