@@ -51,7 +51,9 @@ function score(r: Ranked, latest: number | null, earliest: number | null): numbe
   }
   const corroboration = Math.min(1, (d.sources.size - 1) / 2);
   const causal = Math.min(1, r.descendants.length / 3);
-  const s = 0.45 * SEVERITY_WEIGHT[d.severity] + 0.1 * count + 0.1 * recency + 0.15 * corroboration + 0.2 * causal;
+  // A root is as grave as the worst thing it led to: a warning GC pause that ended in an OOM kill.
+  const severity = Math.max(SEVERITY_WEIGHT[d.severity], ...r.descendants.map((x) => SEVERITY_WEIGHT[x.draft.severity]));
+  const s = 0.45 * severity + 0.1 * count + 0.1 * recency + 0.15 * corroboration + 0.2 * causal;
   return Math.round(s * 1000) / 1000;
 }
 

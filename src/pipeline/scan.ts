@@ -21,6 +21,7 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     sourceKind: src.kind,
     window: opts.window,
     envelope: { kernelOnly: src.kernelOnly, bootTime: src.bootTime },
+    live: src.kind === 'stdin',
     onEvent: opts.onEvent,
     onNote: (n) => { summary.errors.push(n); opts.onNote(n); },
   });

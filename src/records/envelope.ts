@@ -13,6 +13,12 @@ const PRIORITY = /^<(\d)>/;
 const DMESG_FACILITY = /^(kern|user|daemon|syslog)\s*:\s*(emerg|alert|crit|err|warn|notice|info|debug)\s*: /;
 const LEVEL = /^(?:\[(DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|PANIC)\] ?|(DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|PANIC):? )/;
 
+function syslogHead(text: string, afterSyslogTime: boolean): RegExpExecArray | null {
+  const m = SYSLOG_HEAD.exec(text);
+  if (!m || afterSyslogTime) return m;
+  return m[3] !== undefined || m[2] === 'kernel' ? m : null;
+}
+
 export interface EnvelopeOptions extends TimeContext {
   /** Lines without a syslog host: dmesg captures. */
   kernelOnly?: boolean;
@@ -39,9 +45,11 @@ export function parseEnvelope(raw: string, source: string, line: number, opts: E
     text = text.slice(lead.length);
     if (lead.monotonic !== undefined) {
       rec.process = 'kernel';
-    } else if (!opts.kernelOnly) {
+    } else if (!opts.kernelOnly && lead.shape !== 'go') {
       const head = PROC_HEAD.exec(text) ?? null;
-      const sys = head ? null : SYSLOG_HEAD.exec(text);
+      // After a syslog time a host always follows. After an ISO time it is only taken when the
+      // program names its pid or is the kernel: `fatal error: x` is a message, not host and program.
+      const sys = head ? null : syslogHead(text, lead.shape === 'syslog');
       if (head) {
         rec.process = head[1];
         rec.pid = Number(head[2]);

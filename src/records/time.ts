@@ -5,7 +5,10 @@ const MONTHS: Record<string, number> = {
   Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
 };
 
+export type TimeShape = 'iso' | 'go' | 'syslog' | 'dmesg';
+
 export interface LeadingTime {
+  shape: TimeShape;
   /** Epoch milliseconds, or null for a monotonic stamp with no boot time to anchor it. */
   time: number | null;
   /** Characters the time took, with the space after it. */
@@ -14,8 +17,10 @@ export interface LeadingTime {
   monotonic?: number;
 }
 
-const ISO = /^\[?(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?\]?[ \t]*/;
-const GO_LOG = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?[ \t]+/;
+// One separator after the time, not all the white space: indentation is part of the message
+// (a traceback's code lines under `kubectl logs --timestamps`).
+const ISO = /^\[?(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?\]?[ \t]?/;
+const GO_LOG = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?[ \t]/;
 const SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
 const DMESG_CTIME = /^\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\][ \t]*/;
 const DMESG_MONO = /^\[\s*(\d+)\.(\d+)\][ \t]*/;
@@ -55,19 +60,19 @@ export function readLeadingTime(line: string, ctx: TimeContext = {}): LeadingTim
     let m = ISO.exec(line);
     if (m) {
       const t = zoned(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], fractionMs(m[7]), m[8]);
-      return { time: t, length: m[0].length };
+      return { shape: 'iso', time: t, length: m[0].length };
     }
     m = GO_LOG.exec(line);
-    if (m) return { time: zoned(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], fractionMs(m[7]), undefined), length: m[0].length };
+    if (m) return { shape: 'go', time: zoned(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], fractionMs(m[7]), undefined), length: m[0].length };
     m = DMESG_MONO.exec(line);
     if (m) {
       const secs = Number(`${m[1]}.${m[2]}`);
       const time = ctx.bootTime != null ? Math.round(ctx.bootTime + secs * 1000) : null;
-      return { time, length: m[0].length, monotonic: secs };
+      return { shape: 'dmesg', time, length: m[0].length, monotonic: secs };
     }
     m = DMESG_CTIME.exec(line);
     if (m && m[1] in MONTHS) {
-      return { time: new Date(+m[6], MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5]).getTime(), length: m[0].length };
+      return { shape: 'dmesg', time: new Date(+m[6], MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5]).getTime(), length: m[0].length };
     }
     return null;
   }
@@ -75,7 +80,7 @@ export function readLeadingTime(line: string, ctx: TimeContext = {}): LeadingTim
   if (m && m[1] in MONTHS) {
     const mo = MONTHS[m[1]];
     const year = syslogYear(mo, +m[2], ctx.reference ?? Date.now());
-    return { time: new Date(year, mo, +m[2], +m[3], +m[4], +m[5], fractionMs(m[6])).getTime(), length: m[0].length };
+    return { shape: 'syslog', time: new Date(year, mo, +m[2], +m[3], +m[4], +m[5], fractionMs(m[6])).getTime(), length: m[0].length };
   }
   return null;
 }

@@ -13,6 +13,9 @@ export interface MatcherOptions {
   envelope?: EnvelopeOptions;
   /** Lines longer than this are matched on their first part only. */
   maxLineLength?: number;
+  /** Hand over each event as soon as its chunk is read (standard input), instead of holding back
+   *  the last few lines' events in case a later block walks back over them. */
+  live?: boolean;
   onEvent: (event: DiagEvent) => void;
   onNote?: (note: string) => void;
 }
@@ -41,7 +44,12 @@ export class Matcher {
   private countedTo = 0;
   private lineNo = 1;
 
-  constructor(private readonly rules: CompiledRuleSet, private readonly opts: MatcherOptions) {}
+  /** How far back a block can walk: events this close to the end of a chunk wait for the next. */
+  private readonly holdBack: number;
+
+  constructor(private readonly rules: CompiledRuleSet, private readonly opts: MatcherOptions) {
+    this.holdBack = opts.live ? 0 : Math.max(0, ...rules.rules.map((r) => r.before?.max ?? 0));
+  }
 
   /** `chunk` holds whole lines; only the last chunk of a source may end without a newline. */
   feed(chunk: Buffer): void {
@@ -68,13 +76,13 @@ export class Matcher {
     this.lines += this.lineNo - startLine + (endsWithNewline || len === 0 ? 0 : 1);
     if (!endsWithNewline && len) this.lineNo++;
     this.rememberTail();
-    this.flush();
+    this.flush(this.lineNo - this.holdBack);
   }
 
   /** End of input: close an open block and hand over what is pending. */
   finish(): void {
     if (this.block) this.closeBlock();
-    this.flush();
+    this.flush(Infinity);
   }
 
   private lineEndAt(index: number): number {
@@ -246,9 +254,10 @@ export class Matcher {
     }
   }
 
-  private flush(): void {
-    const out = this.pending;
-    this.pending = [];
+  /** Hands over pending events from lines before `beforeLine`. */
+  private flush(beforeLine: number): void {
+    const out = this.pending.filter((e) => e.line < beforeLine);
+    this.pending = this.pending.filter((e) => e.line >= beforeLine);
     for (const e of out) this.opts.onEvent(e);
   }
 }

@@ -51,6 +51,15 @@ describe('parseEnvelope', () => {
     expect(r.host).toBeUndefined();
   });
 
+  it('does not read a message after an ISO or Go time as host and program', () => {
+    expect(env('2026/11/20 10:00:00 fatal error: all goroutines are asleep - deadlock!').text).toBe('fatal error: all goroutines are asleep - deadlock!');
+    expect(env('2026-11-20T10:00:00Z open /etc/hostname: too many open files').text).toBe('open /etc/hostname: too many open files');
+  });
+
+  it('keeps the indentation after a leading time', () => {
+    expect(env('2026-11-20T10:00:00.000000000Z     data = bytearray(size)').text).toBe('    data = bytearray(size)');
+  });
+
   it('reads bracketed levels', () => {
     expect(env('[ERROR] Worker process terminated unexpectedly. Exit code: 137').level).toBe('ERROR');
   });

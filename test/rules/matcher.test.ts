@@ -64,6 +64,19 @@ describe('Matcher', () => {
     expect(events[0].facts.heapMb).toBe('2046.8');
   });
 
+  it('takes over lines of a walked-back block even when they were read in an earlier chunk', async () => {
+    const text = [
+      '<--- Last few GCs --->',
+      '[123:0x5d4c3e0]    52310 ms: Mark-Compact 2046.8 (2083.1) -> 2045.9 (2083.6) MB',
+      '',
+      'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+    ].join('\n') + '\n';
+    for (const size of [16, 90, 200]) {
+      const { events } = await scanText(ruleSet(v8, gc), text, size);
+      expect(events.map((e) => e.rule)).toEqual(['v8']);
+    }
+  });
+
   it('finds the same events however the input is cut into chunks', async () => {
     const block = 'panic: runtime error: x\n[signal SIGSEGV: segmentation violation addr=0x10]\ngoroutine 1 [running]:\nmain.f(0x0)\n\t/a.go:1\n';
     const line = 'clw-worker[pid=1]: FATAL: clw-worker-crash detected. Exit code: 139\n';
