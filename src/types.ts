@@ -43,6 +43,8 @@ export interface Evidence {
   line: number;
   time: string | null;
   text: string;
+  /** Extension: the line the rule matched, as against the lines of its block. */
+  matched?: boolean;
 }
 
 export interface Subjects {

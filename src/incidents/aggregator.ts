@@ -12,12 +12,21 @@ export interface AddResult {
 
 export class Aggregator {
   readonly drafts = new Map<string, Draft>();
+  /** Which unit each pid ran in, learned from events that name both (journald, a memcg path). */
+  readonly unitsOfPid = new Map<number, Set<string>>();
   events = 0;
 
   constructor(private readonly rules: CompiledRuleSet) {}
 
   add(e: DiagEvent): AddResult {
     this.events++;
+    for (const pid of e.subjects.pids) {
+      for (const unit of e.subjects.units) {
+        const units = this.unitsOfPid.get(pid) ?? new Set<string>();
+        units.add(unit);
+        this.unitsOfPid.set(pid, units);
+      }
+    }
     const subject = subjectKey(e);
     const key = `${e.rule}|${subject}`;
     let draft = this.drafts.get(key);

@@ -34,6 +34,16 @@ function weight(rules: CompiledRuleSet, d: Draft): number {
   return SEVERITY_ORDER[d.severity] * 1000 + (rules.byId.get(d.rule)?.rule.priority ?? 0) * 10 + Object.keys(d.facts).length;
 }
 
+/** Gives a draft that knows only a pid the unit that pid ran in, so the kernel's view of a process
+ *  and systemd's view of its unit can meet. */
+export function linkUnits(drafts: Draft[], unitsOfPid: Map<number, Set<string>>): void {
+  for (const d of drafts) {
+    for (const pid of d.subjects.pids) {
+      for (const unit of unitsOfPid.get(pid) ?? []) if (!d.subjects.units.includes(unit)) d.subjects.units.push(unit);
+    }
+  }
+}
+
 export function joinDrafts(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
   // The weightier sighting keeps the title; the others become its evidence.
   const kept: Draft[] = [];

@@ -21,6 +21,10 @@ export function derivedFacts(facts: Facts): Facts {
     out.suggestedMemoryBytes = Math.ceil((peak * 1.5) / STEP) * STEP;
     out.suggestedMemoryGb = Number((out.suggestedMemoryBytes / 1024 ** 3).toFixed(2));
   }
+  if (typeof out.suggestedMemoryBytes === 'number') out.suggestedMemoryHighBytes = Math.floor((out.suggestedMemoryBytes * 0.85) / MIB) * MIB;
+  // The kernel's constraint says whose memory ran out; templates can only test whether a fact exists.
+  if (facts.constraint === 'CONSTRAINT_NONE') out.hostWideOom = 'host';
+  if (facts.constraint === 'CONSTRAINT_MEMCG') out.cgroupOom = 'cgroup';
   if (rss !== undefined && limit) out.utilizationPct = Math.round((rss / limit) * 1000) / 10;
   const tasks = num(facts, 'activeTasks') ?? num(facts, 'concurrency');
   if (tasks && rss && limit) {

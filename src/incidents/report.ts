@@ -5,7 +5,7 @@ import type { Category, Incident, Report, Severity, SourceSummary, TimeWindow } 
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { fillTemplate } from '../rules/template.js';
 import { evidenceOf, type Draft } from './draft.js';
-import { joinDrafts } from './join.js';
+import { joinDrafts, linkUnits } from './join.js';
 import { rankDrafts, type Ranked } from './rank.js';
 import { recommend } from './recommend.js';
 import { evaluateTrend } from './trend.js';
@@ -17,6 +17,7 @@ export interface ReportInput {
   window: TimeWindow;
   notes: string[];
   events: number;
+  unitsOfPid?: Map<number, Set<string>>;
   top?: number;
   now?: Date;
 }
@@ -63,6 +64,7 @@ function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet): Incident {
 
 export function buildReport(input: ReportInput): Report {
   const trended = applyTrends(input.drafts, input.rules);
+  if (input.unitsOfPid) linkUnits(trended, input.unitsOfPid);
   const ranked = rankDrafts(joinDrafts(trended, input.rules), input.rules);
   let incidents = ranked.map((r, i) => toIncident(r, i + 1, input.rules));
   const idOf = new Map(ranked.map((r, i) => [r, incidents[i].id]));

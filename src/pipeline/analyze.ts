@@ -53,6 +53,7 @@ export class Analysis {
       window: this.req.window,
       notes: this.notes,
       events: this.aggregator.events,
+      unitsOfPid: this.aggregator.unitsOfPid,
       top: this.req.top,
     });
   }

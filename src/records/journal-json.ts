@@ -36,7 +36,9 @@ export function readJournalJson(raw: string, source: string, line: number): LogR
   rec.process = fields._COMM ?? fields.SYSLOG_IDENTIFIER ?? (fields._TRANSPORT === 'kernel' ? 'kernel' : undefined);
   if (fields._TRANSPORT === 'kernel') rec.process = 'kernel';
   rec.host = fields._HOSTNAME;
-  rec.unit = fields.UNIT ?? fields._SYSTEMD_UNIT ?? fields.COREDUMP_UNIT;
+  // The unit a message is about: systemd's UNIT=, or the unit of the process that dumped core;
+  // _SYSTEMD_UNIT is only the unit of the writer (systemd-coredump@… for a core dump).
+  rec.unit = fields.UNIT ?? fields.COREDUMP_UNIT ?? fields._SYSTEMD_UNIT;
   if (fields.PRIORITY && /^[0-7]$/.test(fields.PRIORITY)) rec.level = PRIORITY_LEVEL[Number(fields.PRIORITY)];
   return rec;
 }

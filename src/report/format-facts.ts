@@ -1,5 +1,5 @@
 // Shared by the renderers: facts shown in their units, times shown short, text cut to width.
-import type { FactValue, Incident, Report } from '../types.js';
+import type { Evidence, FactValue, Incident, Report } from '../types.js';
 import { formatBytes, formatMs } from '../rules/template.js';
 
 export function formatFact(key: string, value: FactValue): string {
@@ -62,4 +62,19 @@ export function wrap(text: string, width: number, first: string, rest = ' '.repe
   }
   lines.push(line);
   return lines.join('\n');
+}
+
+/** At most `max` evidence lines: the first few, the matched lines with a line either side, the last
+ *  few; `null` marks a gap. A kernel OOM report is 80 lines and its victim line is the last. */
+export function pickEvidence(evidence: Evidence[], max = 12): (Evidence | null)[] {
+  if (evidence.length <= max) return evidence;
+  const keep = new Set<number>([0, 1, 2, evidence.length - 2, evidence.length - 1]);
+  evidence.forEach((e, i) => { if (e.matched) [i - 1, i, i + 1].forEach((j) => keep.add(j)); });
+  const picked = [...keep].filter((i) => i >= 0 && i < evidence.length).sort((a, b) => a - b).slice(0, max);
+  const out: (Evidence | null)[] = [];
+  picked.forEach((i, n) => {
+    if (n > 0 && i !== picked[n - 1] + 1) out.push(null);
+    out.push(evidence[i]);
+  });
+  return out;
 }

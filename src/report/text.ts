@@ -3,7 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Incident, Report, Severity } from '../types.js';
-import { cut, formatFact, headline, shortTime, shownFacts, sourceLabel, wrap } from './format-facts.js';
+import { cut, formatFact, headline, pickEvidence, shortTime, shownFacts, sourceLabel, wrap } from './format-facts.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -51,7 +51,11 @@ function detail(inc: Incident, report: Report, c: ChalkInstance, width: number):
     });
   }
   out.push(`    ${c.dim('evidence:')}`);
-  for (const ev of inc.evidence.slice(0, 12)) {
+  for (const ev of pickEvidence(inc.evidence)) {
+    if (!ev) {
+      out.push(c.dim('          …'));
+      continue;
+    }
     const where = `${sourceLabel(ev.source)}:${ev.line}`;
     // Wrapped, not cut: the part of a line that matters is often at its end. Three lines at most.
     const wrapped = wrap(ev.text, width, `      ${where}  `, '          ').split('\n');
@@ -59,7 +63,7 @@ function detail(inc: Incident, report: Report, c: ChalkInstance, width: number):
     shown[0] = shown[0].replace(where, c.dim(where));
     out.push(...shown);
   }
-  if (inc.evidence.length > 12) out.push(c.dim(`      … ${inc.evidence.length - 12} more lines (see --format json)`));
+  if (inc.evidence.length > 12) out.push(c.dim(`      (${inc.evidence.length} lines in all; --format json has them)`));
   if (inc.consequences.length) {
     out.push(`    ${c.dim('led to:')}`);
     for (const q of inc.consequences) out.push(`      ${q.category} ×${q.count}  ${cut(q.title, width - 30)}`);

@@ -25,6 +25,8 @@ export interface CompiledRule {
   after?: CompiledSide;
   extract: { re: RegExp; last: boolean }[];
   factSpecs: Map<string, ReturnType<typeof normalSpec>>;
+  /** Groups that only say the unit of another group's number: not facts of their own. */
+  unitGroups: Set<string>;
 }
 
 export interface CompiledRuleSet {
@@ -67,6 +69,7 @@ export function compileRule(loaded: LoadedRule): CompiledRule {
     return re;
   });
   const factSpecs = new Map(Object.entries(rule.facts).map(([k, v]) => [k, normalSpec(v)]));
+  const unitGroups = new Set([...factSpecs.values()].map((f) => f.unitGroup).filter((g): g is string => Boolean(g)));
   return {
     rule, family: loaded.family, file: loaded.file, regexes,
     excludes: rule.exclude.map((src) => new RegExp(src, flags)),
@@ -78,6 +81,7 @@ export function compileRule(loaded: LoadedRule): CompiledRule {
       ? { re: new RegExp(e, flags), last: false }
       : { re: new RegExp(e.pattern, flags), last: e.last }),
     factSpecs,
+    unitGroups,
   };
 }
 

@@ -12,8 +12,8 @@ export function addGroups(rule: CompiledRule, groups: Record<string, string | un
   if (!groups) return;
   for (const [name, text] of Object.entries(groups)) {
     if (text === undefined || text === '') continue;
+    if (rule.unitGroups.has(name)) continue;
     const spec = rule.factSpecs.get(name) ?? { type: 'string' as const };
-    if (spec.unitGroup === name) continue;
     const key = spec.as ?? name;
     if (!overwrite && facts[key] !== undefined) continue;
     const value = convertFact(text, spec, groups);
@@ -60,6 +60,6 @@ export function buildEvent(rule: CompiledRule, main: LogRecord, lines: LogRecord
     time: main.time,
     facts,
     subjects,
-    evidence: lines.map(evidenceOf),
+    evidence: lines.map((rec) => (rec === main ? { ...evidenceOf(rec), matched: true } : evidenceOf(rec))),
   };
 }

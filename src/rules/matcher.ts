@@ -173,7 +173,8 @@ export class Matcher {
   }
 
   private continues(block: OpenBlock, side: CompiledSide, rec: LogRecord): boolean {
-    if (side.sameProcess && rec.process !== block.main.process) return false;
+    // A line with no envelope of its own (dmesg's untimed Mem-Info lines) belongs to the one before.
+    if (side.sameProcess && rec.process !== undefined && rec.process !== block.main.process) return false;
     return side.continue.test(rec.text);
   }
 

@@ -16,6 +16,9 @@ const set = buildRuleSet([
   rule({ id: 'exit-137', title: 'exit {exitCode}', category: 'signal.kill', match: ['Exit code: (?<exitCode>137)'], facts: { exitCode: 'int' }, joins: ['oom.killed'] }),
   rule({ id: 'respawn', title: 'respawn', category: 'restart.loop', severity: 'warning', envelope: false, match: ['Respawning worker'], causes: ['dispatch.unavailable'] }),
   rule({ id: 'dispatch', title: 'no workers', category: 'dispatch.unavailable', envelope: false, match: ['No healthy workers'] }),
+  rule({ id: 'kernel-segv', title: 'segfault {pid}', category: 'crash.segv', severity: 'critical', envelope: false, match: ['(?<process>\\w+)\\[(?<pid>\\d+)\\]: segfault at'], facts: { pid: 'int' } }),
+  rule({ id: 'unit-dumped', title: 'unit dumped', category: 'crash.segv', severity: 'error', envelope: false, match: ['(?<unit>[\\w@.-]+\\.service): Main process exited, code=dumped'] }),
+  rule({ id: 'worker-started', title: 'started', category: 'crash.signal', severity: 'info', match: ['worker started in unit (?<unit>\\S+)'] }),
   rule({ id: 'gc', title: 'gc pause', category: 'gc.pause', severity: 'warning', match: ['GC pause'], causes: ['oom.killed'] }),
 ]);
 
@@ -26,7 +29,7 @@ function reportOf(rules: CompiledRuleSet, files: Record<string, string>) {
     m.feed(Buffer.from(text));
     m.finish();
   }
-  return buildReport({ drafts: [...agg.drafts.values()], rules, sources: [], window: { since: null, until: null }, notes: [], events: agg.events });
+  return buildReport({ drafts: [...agg.drafts.values()], rules, sources: [], window: { since: null, until: null }, notes: [], events: agg.events, unitsOfPid: agg.unitsOfPid });
 }
 
 describe('incidents', () => {
@@ -64,6 +67,18 @@ describe('incidents', () => {
     expect(r.incidents[0].consequences.map((c) => c.category)).toEqual(['oom.killed', 'restart.loop', 'dispatch.unavailable']);
     expect(r.incidents[2].causedBy).toBe(r.incidents[1].id);
     expect(r.incidents[2].count).toBe(2);
+  });
+
+  it('joins a kernel crash of a pid with its unit\'s failure once a line ties the pid to the unit', () => {
+    const lines = [
+      '2026-11-20T10:00:00Z clw-worker[4242]: worker started in unit clw-worker@2.service',
+      '2026-11-20T10:05:00Z kernel: clw-worker[4242]: segfault at 0 ip 0 sp 0 error 4',
+      '2026-11-20T10:05:01Z systemd[1]: clw-worker@2.service: Main process exited, code=dumped, status=11/SEGV',
+    ];
+    const joined = reportOf(set, { 'syslog': lines.join('\n') + '\n' });
+    expect(joined.incidents.filter((i) => i.category === 'crash.segv')).toHaveLength(1);
+    const apart = reportOf(set, { 'syslog': lines.slice(1).join('\n') + '\n' });
+    expect(apart.incidents.filter((i) => i.category === 'crash.segv')).toHaveLength(2);
   });
 
   it('fills the fix with the incident\'s facts', () => {
