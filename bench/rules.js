@@ -120,3 +120,41 @@ export function grepPatterns(ruleSet) {
   }
   return Buffer.from([...out].join('\n') + '\n', 'latin1');
 }
+
+/**
+ * The scanner's own prefilter as one ERE per alternative, so grep with these selects exactly the
+ * lines the scanner takes as candidates. Understands a RegExp prefilter (escaped literals joined
+ * by |, caseless ones as [aA] classes) and a literal searcher holding `patterns` (Buffers) and
+ * `caseless` flags. Returns null for anything else.
+ */
+export function prefilterPatterns(ruleSet) {
+  const pf = ruleSet.prefilter;
+  if (pf instanceof RegExp) {
+    const src = pf.source;
+    if (src === '(?!)') return Buffer.alloc(0);
+    const alts = [];
+    let cur = '';
+    for (let i = 0; i < src.length; i++) {
+      const ch = src[i];
+      if (ch === '\\') {
+        const x = src[++i];
+        cur += '.*+?^$()|[\\{'.includes(x) ? `\\${x}` : x;
+      } else if (ch === '|') {
+        alts.push(cur);
+        cur = '';
+      } else {
+        cur += ch;
+      }
+    }
+    alts.push(cur);
+    return Buffer.from([...new Set(alts)].join('\n') + '\n', 'latin1');
+  }
+  if (pf && Array.isArray(pf.patterns)) {
+    const alts = pf.patterns.map((p, i) => {
+      const s = Buffer.from(p).toString('latin1');
+      return pf.caseless?.[i] ? caselessEre(s) : ereEscape(s);
+    });
+    return Buffer.from([...new Set(alts)].join('\n') + (alts.length ? '\n' : ''), 'latin1');
+  }
+  return null;
+}

@@ -12,7 +12,7 @@ import type { Source } from '../sources/source.js';
 import { stdinSource } from '../sources/stdin.js';
 import { workerLogSources } from '../sources/worker-logs.js';
 import { EXIT, UsageError } from './errors.js';
-import { parseWindow, rulesDir, useColor } from './options.js';
+import { parseWindow, rulesCacheFor, rulesDir, useColor } from './options.js';
 import { progressBar } from './progress.js';
 import { streamPrinter } from './stream-printer.js';
 
@@ -70,7 +70,8 @@ function gatherSources(args: AnalyzeArgs, io: Io, signal: AbortSignal): { source
 
 export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   const window = parseWindow(args.since, args.until);
-  const { ruleSet, problems } = loadRules(rulesDir(args.rules));
+  const dir = rulesDir(args.rules);
+  const { ruleSet, problems } = loadRules(dir, rulesCacheFor(dir));
   const abort = new AbortController();
   const { sources, errors } = gatherSources(args, io, abort.signal);
   for (const e of errors) io.stderr.write(`clw-diag: ${e}\n`);

@@ -5,8 +5,14 @@ import { parseTimeBound } from '../records/time.js';
 import type { TimeWindow } from '../types.js';
 import { UsageError } from './errors.js';
 
-/** rules/ ships beside dist/ in the package. */
+/** rules/ ships beside dist/ in the package; the build parses it into dist/rules-cache.json. */
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
+export const DEFAULT_RULES_CACHE = fileURLToPath(new URL('../rules-cache.json', import.meta.url));
+
+/** The cache serves the bundled rules only; another folder is parsed as it is. */
+export function rulesCacheFor(dir: string): string | undefined {
+  return dir === DEFAULT_RULES_DIR ? DEFAULT_RULES_CACHE : undefined;
+}
 
 export function parseWindow(since: string | undefined, until: string | undefined, now = Date.now()): TimeWindow {
   const read = (flag: string, v: string | undefined): number | null => {

@@ -6,7 +6,7 @@ import { loadRules } from '../rules/loader.js';
 import { testRules } from '../rules/tester.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './errors.js';
-import { rulesDir } from './options.js';
+import { rulesCacheFor, rulesDir } from './options.js';
 
 export interface RulesArgs {
   action: 'list' | 'test' | 'lint';
@@ -15,7 +15,8 @@ export interface RulesArgs {
 }
 
 export async function runRules(args: RulesArgs, io: Io): Promise<number> {
-  const { ruleSet, problems } = loadRules(rulesDir(args.rules));
+  const dir = rulesDir(args.rules);
+  const { ruleSet, problems } = loadRules(dir, rulesCacheFor(dir));
   for (const p of problems) io.stderr.write(`clw-diag: rules: ${p}\n`);
   if (args.action === 'list') {
     const rows = ruleSet.rules.map((r) => ({ id: r.rule.id, category: r.rule.category, severity: r.rule.severity, code: r.rule.code, family: r.family, title: r.rule.title }));

@@ -27,7 +27,9 @@ export class Aggregator {
         this.unitsOfPid.set(pid, units);
       }
     }
-    const subject = subjectKey(e);
+    const trend = this.rules.byId.get(e.rule)?.rule.trend;
+    // A trend is one process's memory over time: heartbeats of several pids interleaved would saw.
+    const subject = trend && e.subjects.pids.length ? `pid:${e.subjects.pids[0]}` : subjectKey(e);
     const key = `${e.rule}|${subject}`;
     let draft = this.drafts.get(key);
     const opened = !draft;
@@ -35,7 +37,6 @@ export class Aggregator {
       draft = newDraft(e, key);
       this.drafts.set(key, draft);
     }
-    const trend = this.rules.byId.get(e.rule)?.rule.trend;
     const escalated = addEvent(draft, e, trend?.value) && !opened;
     return { draft, opened, escalated };
   }

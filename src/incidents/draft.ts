@@ -28,6 +28,9 @@ export interface Draft {
   /** Events per category, for the summary: joined drafts bring theirs. */
   eventsByCategory: Map<Category, number>;
   samples: [number | null, number][];
+  /** Every how many samples one is kept: doubles whenever the kept ones are halved. */
+  sampleStride: number;
+  samplesSeen: number;
   crash: CrashInfo | null;
   /** Rules of drafts joined into this one. */
   joinedRules: string[];
@@ -42,7 +45,7 @@ export function newDraft(e: DiagEvent, key: string): Draft {
   return {
     key, rule: e.rule, category: e.category, severity: e.severity, code: e.code, title: e.title,
     count: 0, firstSeen: null, lastSeen: null, subjects: emptySubjects(), facts: {},
-    head: [], tail: [], sources: new Set(), eventsByCategory: new Map(), samples: [], crash: null, joinedRules: [],
+    head: [], tail: [], sources: new Set(), eventsByCategory: new Map(), samples: [], sampleStride: 1, samplesSeen: 0, crash: null, joinedRules: [],
   };
 }
 
@@ -71,6 +74,17 @@ function widen(d: Draft, first: number | null, last: number | null): void {
   if (last !== null && (d.lastSeen === null || last > d.lastSeen)) d.lastSeen = last;
 }
 
+/** Keeps samples evenly spread over the whole input: when full, every other one goes and from then
+ *  on only every (2 × stride)th is kept, so old and new samples stay equally dense. */
+function addSample(d: Draft, time: number | null, value: number): void {
+  if (d.samplesSeen++ % d.sampleStride !== 0) return;
+  d.samples.push([time, value]);
+  if (d.samples.length > MAX_SAMPLES) {
+    d.samples = d.samples.filter((_, i) => i % 2 === 0);
+    d.sampleStride *= 2;
+  }
+}
+
 /** Folds one event in; returns true when the draft's severity rose. */
 export function addEvent(d: Draft, e: DiagEvent, sampleFact?: string): boolean {
   d.count++;
@@ -85,11 +99,7 @@ export function addEvent(d: Draft, e: DiagEvent, sampleFact?: string): boolean {
     if (d.tail.length > TAIL_EVENTS) d.tail.shift();
   }
   if (e.crash && !d.crash) d.crash = e.crash;
-  if (sampleFact && typeof e.facts[sampleFact] === 'number') {
-    d.samples.push([e.time, e.facts[sampleFact] as number]);
-    // Keep every other sample when full: the trend survives, memory does not grow.
-    if (d.samples.length > MAX_SAMPLES) d.samples = d.samples.filter((_, i) => i % 2 === 0);
-  }
+  if (sampleFact && typeof e.facts[sampleFact] === 'number') addSample(d, e.time, e.facts[sampleFact] as number);
   const rose = SEVERITY_ORDER[e.severity] > SEVERITY_ORDER[d.severity];
   if (rose) d.severity = e.severity;
   return rose;

@@ -72,13 +72,12 @@ export function buildReport(input: ReportInput): Report {
   const bySeverity: Partial<Record<Severity, number>> = {};
   const byCategory: Partial<Record<Category, number>> = {};
   for (const inc of incidents) bySeverity[inc.severity] = (bySeverity[inc.severity] ?? 0) + 1;
-  let events = 0;
+  // events: every matched line, heartbeats that showed no trend included; byCategory: the events
+  // behind the incidents reported, by the category of the incident that holds them.
   for (const r of ranked) {
-    for (const [cat, n] of r.draft.eventsByCategory) {
-      byCategory[cat] = (byCategory[cat] ?? 0) + n;
-      events += n;
-    }
+    for (const [cat, n] of r.draft.eventsByCategory) byCategory[cat] = (byCategory[cat] ?? 0) + n;
   }
+  const events = input.events;
   const notes = [...input.notes];
   if (input.top !== undefined && incidents.length > input.top) {
     notes.push(`${incidents.length - input.top} more incidents not shown (--top ${input.top})`);

@@ -41,6 +41,7 @@ export class Analysis {
       },
       onNote: (n) => { this.notes.push(n); this.req.onNote?.(n); },
       onProgress: (b) => this.req.onProgress?.(src, b),
+      size: src.size?.(),
     });
     this.summaries.push(summary);
   }

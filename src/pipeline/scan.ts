@@ -4,6 +4,10 @@ import type { CompiledRuleSet } from '../rules/compile.js';
 import { Matcher } from '../rules/matcher.js';
 import { alignLines } from '../sources/lines.js';
 import type { Source } from '../sources/source.js';
+import { SearchThread } from './search-thread.js';
+
+/** Below this a worker thread costs more to start than it saves. */
+const THREAD_MIN_BYTES = 16 << 20;
 
 export interface ScanOptions {
   rules: CompiledRuleSet;
@@ -12,6 +16,8 @@ export interface ScanOptions {
   onNote: (note: string) => void;
   /** Bytes read so far of this source, for a progress bar. */
   onProgress?: (bytes: number) => void;
+  /** The source's size when known: large files are searched on a worker thread. */
+  size?: number;
 }
 
 export async function scanSource(src: Source, opts: ScanOptions): Promise<SourceSummary> {
@@ -31,10 +37,19 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     summary.errors.push(note);
     opts.onNote(note);
   };
+  const thread = src.kind !== 'stdin' && (opts.size ?? 0) >= THREAD_MIN_BYTES ? new SearchThread(opts.rules.searchLiterals) : null;
   try {
-    for await (const chunk of alignLines(src.open(), { onLongLine: longLine })) {
-      matcher.feed(chunk);
-      opts.onProgress?.(matcher.bytes);
+    const chunks = alignLines(src.open(), { onLongLine: longLine });
+    if (thread) {
+      for await (const { chunk, hits } of thread.pipeline(chunks)) {
+        matcher.feed(chunk, hits);
+        opts.onProgress?.(matcher.bytes);
+      }
+    } else {
+      for await (const chunk of chunks) {
+        matcher.feed(chunk);
+        opts.onProgress?.(matcher.bytes);
+      }
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -43,6 +58,7 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     opts.onNote(msg);
   } finally {
     matcher.finish();
+    await thread?.close();
   }
   if (matcher.outsideWindow) opts.onNote(`${src.name}: ${matcher.outsideWindow} matching line${matcher.outsideWindow === 1 ? '' : 's'} outside the --since/--until window left out`);
   summary.lines = matcher.lines;

@@ -2,7 +2,7 @@
 // and one prefilter regex over every literal that any rule requires.
 import { normalSpec } from './facts.js';
 import { requiredLiterals } from './literals.js';
-import { LiteralSearch } from './prefilter.js';
+import { LiteralSearch, type Literal } from './prefilter.js';
 import type { Rule } from './schema.js';
 
 export interface CompiledSide {
@@ -34,6 +34,10 @@ export interface CompiledRuleSet {
   byId: Map<string, CompiledRule>;
   /** Finds candidate lines in chunks of bytes. */
   prefilter: LiteralSearch;
+  /** For each prefilter literal, the rules (in priority order) a line holding it may match. */
+  rulesOfLiteral: CompiledRule[][];
+  /** What the prefilter searches, to build the same search elsewhere (a worker thread). */
+  searchLiterals: Literal[];
   literals: string[];
 }
 
@@ -85,40 +89,50 @@ export function compileRule(loaded: LoadedRule): CompiledRule {
   };
 }
 
-const PREFILTER_MAX = 12;
-
-/** A shorter piece of a required literal is required too. The prefilter searches pieces: edges
- *  without spaces and quotes (common bytes make V8's scan slow), at most 12 characters, and none
- *  that contains another (the other already finds its line). */
+/** A piece of a required literal is required too. The prefilter searches the literals with their
+ *  edges trimmed of spaces and quotes (common bytes), dropping any that contains another (the other
+ *  finds its line already). Full length keeps them selective: a 12-character piece such as
+ *  `clw-dispatch` would stop on every healthy dispatcher line. */
 export function prefilterLiterals(rules: CompiledRule[]): { text: string; ignoreCase: boolean }[] {
   const pieces = new Map<string, boolean>();
   for (const r of rules) {
     for (const lit of r.literals) {
       const trimmed = lit.replace(/^[\s'"]+|[\s'"]+$/g, '');
-      const piece = (trimmed.length >= 5 || trimmed.length >= lit.length ? trimmed : lit).slice(0, PREFILTER_MAX);
+      const piece = trimmed.length >= 5 || trimmed.length >= lit.length ? trimmed : lit;
       const key = r.ignoreCase ? piece.toLowerCase() : piece;
       pieces.set(key, (pieces.get(key) ?? false) || r.ignoreCase);
     }
   }
   const all = [...pieces].map(([text, ignoreCase]) => ({ text, ignoreCase }));
-  const covers = (o: { text: string; ignoreCase: boolean }, l: { text: string; ignoreCase: boolean }) =>
-    o !== l && (o.ignoreCase ? l.text.toLowerCase().includes(o.text) : !l.ignoreCase && l.text.includes(o.text));
   return all.filter((l) => !all.some((o) => covers(o, l)));
 }
 
+/** `piece` occurs in every text that contains `lit`. */
+function covers(piece: { text: string; ignoreCase: boolean }, lit: { text: string; ignoreCase: boolean }): boolean {
+  if (piece === lit) return false;
+  return piece.ignoreCase ? lit.text.toLowerCase().includes(piece.text) : !lit.ignoreCase && lit.text.includes(piece.text);
+}
+
 export function buildRuleSet(rules: CompiledRule[]): CompiledRuleSet {
-  const search = new Map<string, { text: string; ignoreCase: boolean }>();
-  for (const lit of prefilterLiterals(rules)) {
-    // journalctl -o json escapes quotes and backslashes inside MESSAGE.
-    for (const text of new Set([lit.text, JSON.stringify(lit.text).slice(1, -1)])) search.set(`${lit.ignoreCase}:${text}`, { ...lit, text });
-  }
   // Most specific first: the matcher takes the first rule that matches a line.
   const ordered = [...rules].sort((a, b) => b.rule.priority - a.rule.priority
     || b.rule.match.join('').length - a.rule.match.join('').length);
+  const search: { text: string; ignoreCase: boolean }[] = [];
+  const rulesOfLiteral: CompiledRule[][] = [];
+  for (const piece of prefilterLiterals(rules)) {
+    const needing = ordered.filter((r) => r.literals.some((l) => covers(piece, { text: l, ignoreCase: r.ignoreCase }) || (l === piece.text)));
+    // journalctl -o json escapes quotes and backslashes inside MESSAGE.
+    for (const text of new Set([piece.text, JSON.stringify(piece.text).slice(1, -1)])) {
+      search.push({ ...piece, text });
+      rulesOfLiteral.push(needing);
+    }
+  }
   return {
     rules: ordered,
     byId: new Map(rules.map((r) => [r.rule.id, r])),
-    prefilter: new LiteralSearch([...search.values()]),
+    prefilter: new LiteralSearch(search),
+    rulesOfLiteral,
+    searchLiterals: search,
     literals: [...new Set(rules.flatMap((r) => r.literals))],
   };
 }

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readRuleCache } from './cache.js';
 import { buildRuleSet, compileRule, type CompiledRule, type CompiledRuleSet } from './compile.js';
 import { RuleSchema } from './schema.js';
 
@@ -23,13 +24,15 @@ export function ruleFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
 }
 
-export function loadRuleFile(file: string, problems: string[]): CompiledRule[] {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    problems.push(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-    return [];
+export function loadRuleFile(file: string, problems: string[], parsed?: unknown): CompiledRule[] {
+  let doc: unknown = parsed;
+  if (doc === undefined) {
+    try {
+      doc = parseYaml(readFileSync(file, 'utf8'));
+    } catch (err) {
+      problems.push(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+      return [];
+    }
   }
   // The file's shape is checked first; then each rule on its own, so one bad rule spares the rest.
   const family = (doc as { family?: unknown } | null)?.family;
@@ -55,12 +58,15 @@ export function loadRuleFile(file: string, problems: string[]): CompiledRule[] {
   return out;
 }
 
-export function loadRules(dirOrFile: string): LoadResult {
+/** `cacheFile`: documents parsed at build time, used only when they match the files on disk. */
+export function loadRules(dirOrFile: string, cacheFile?: string): LoadResult {
   const problems: string[] = [];
   const rules: CompiledRule[] = [];
   const seen = new Set<string>();
-  for (const file of ruleFiles(dirOrFile)) {
-    for (const r of loadRuleFile(file, problems)) {
+  const files = ruleFiles(dirOrFile);
+  const cached = cacheFile ? readRuleCache(cacheFile, files) : null;
+  for (const file of files) {
+    for (const r of loadRuleFile(file, problems, cached?.get(file))) {
       if (seen.has(r.rule.id)) {
         problems.push(`${basename(file)}: rule ${r.rule.id}: the id is already used by another rule`);
         continue;

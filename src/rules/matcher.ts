@@ -52,8 +52,10 @@ export class Matcher {
   }
 
   /** `chunk` holds whole lines; only the last chunk of a source may end without a newline. */
-  feed(chunk: Buffer): void {
+  /** `hits`: the chunk's candidate lines, when the search already ran elsewhere (a worker thread). */
+  feed(chunk: Buffer, hits?: Int32Array): void {
     this.bytes += chunk.length;
+    let next = 0;
     this.buf = chunk;
     this.countedTo = 0;
     const len = chunk.length;
@@ -64,7 +66,13 @@ export class Matcher {
         pos = this.continueBlock(pos);
         continue;
       }
-      const hit = this.rules.prefilter.find(chunk, pos, len);
+      let hit: number;
+      if (hits) {
+        while (next < hits.length && hits[next] < pos) next++;
+        hit = next < hits.length ? hits[next] : -1;
+      } else {
+        hit = this.rules.prefilter.find(chunk, pos, len);
+      }
       if (hit < 0) break;
       const lineStart = hit === 0 ? 0 : chunk.lastIndexOf(10, hit - 1) + 1;
       const lineEnd = this.lineEndAt(hit);
@@ -118,15 +126,21 @@ export class Matcher {
     return parseEnvelope(raw, this.opts.source, line, this.opts.envelope);
   }
 
+  /** The rules a candidate line may match: those needing a literal that occurs in it, in order. */
+  private candidates(lineStart: number, lineEnd: number): CompiledRule[] {
+    const found = this.rules.prefilter.findAll(this.buf, lineStart, lineEnd);
+    if (found.size === 1) return this.rules.rulesOfLiteral[found.values().next().value as number];
+    const set = new Set<CompiledRule>();
+    for (const index of found) for (const r of this.rules.rulesOfLiteral[index]) set.add(r);
+    return this.rules.rules.filter((r) => set.has(r));
+  }
+
   private matchLine(lineStart: number, lineEnd: number): void {
     this.advanceTo(lineStart);
-    const raw = this.decode(lineStart, lineEnd);
-    const lower = raw.toLowerCase();
-    let rec: LogRecord | null = null;
-    for (const rule of this.rules.rules) {
-      const hay = rule.ignoreCase ? lower : raw;
-      if (!rule.literals.some((l) => hay.includes(l))) continue;
-      rec ??= this.record(raw, this.lineNo);
+    const rules = this.candidates(lineStart, lineEnd);
+    if (!rules.length) return;
+    const rec = this.record(this.decode(lineStart, lineEnd), this.lineNo);
+    for (const rule of rules) {
       const m = this.firstMatch(rule, rec.text);
       if (!m) continue;
       if (rec.time === null) rec.time = this.inheritedTime(lineStart);

@@ -46,7 +46,34 @@ export class LiteralSearch {
   }
 
   /** Start of the first literal at or after `from` and ending by `end`, or -1. */
-  find(buf: Buffer, from: number, end: number): number {
+  find(buf: Uint8Array, from: number, end: number): number {
+    return this.scan(buf, from, end, null);
+  }
+
+  /** The first literal of every line that holds one: the candidate lines of a chunk. */
+  candidateLines(buf: Uint8Array, end: number): Int32Array {
+    const hits: number[] = [];
+    let pos = 0;
+    for (;;) {
+      const hit = this.find(buf, pos, end);
+      if (hit < 0) break;
+      hits.push(hit);
+      const nl = buf.indexOf(10, hit);
+      if (nl < 0) break;
+      pos = nl + 1;
+    }
+    return Int32Array.from(hits);
+  }
+
+  /** Indices of every literal that occurs in buf[from, end) (a candidate line). */
+  findAll(buf: Uint8Array, from: number, end: number): Set<number> {
+    const found = new Set<number>();
+    this.scan(buf, from, end, found);
+    return found;
+  }
+
+  /** With `found`, collects every literal to `end`; without, stops at the first. */
+  private scan(buf: Uint8Array, from: number, end: number, found: Set<number> | null): number {
     const m = this.minLength;
     if (!this.patterns.length) return -1;
     const shift = this.shift;
@@ -59,15 +86,18 @@ export class LiteralSearch {
         continue;
       }
       const start = i - m + 1;
-      for (const index of this.buckets[h]) {
-        if (this.matchesAt(buf, start, end, index)) return start;
+      const bucket = this.buckets[h];
+      for (let k = 0; k < bucket.length; k++) {
+        if (!this.matchesAt(buf, start, end, bucket[k])) continue;
+        if (!found) return start;
+        found.add(bucket[k]);
       }
       i++;
     }
     return -1;
   }
 
-  private matchesAt(buf: Buffer, start: number, end: number, index: number): boolean {
+  private matchesAt(buf: Uint8Array, start: number, end: number, index: number): boolean {
     const p = this.patterns[index];
     if (start + p.length > end) return false;
     if (this.caseless[index]) {

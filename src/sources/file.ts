@@ -53,6 +53,7 @@ export function fileSource(path: string, kind: SourceKind = 'file', extra: Parti
     kind,
     name: path,
     ...extra,
+    size: () => statSync(path, { throwIfNoEntry: false })?.size,
     open(): AsyncIterable<Buffer> {
       const { gzip } = checkLogFile(path);
       const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });

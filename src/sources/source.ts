@@ -10,6 +10,8 @@ export interface Source {
   kernelOnly?: boolean;
   /** Epoch ms of boot, for monotonic kernel stamps. */
   bootTime?: number | null;
+  /** Bytes on disk, when the source is a plain file. */
+  size?(): number | undefined;
 }
 
 /** A user-facing input problem: the message names the input and what is wrong, in one line. */
