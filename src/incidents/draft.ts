@@ -8,7 +8,8 @@ const TAIL_EVENTS = 3;
 const MAX_SAMPLES = 4096;
 const MAX_SUBJECTS = 50;
 /** Facts where the largest value seen is the one that matters. */
-const PEAK_FACTS = new Set(['rssBytes', 'pauseMs', 'totalVmBytes', 'anonRssBytes', 'usageBytes', 'swapBytes', 'openFiles', 'attempt', 'restartCount', 'durationMs']);
+const PEAK_FACTS = new Set(['rssBytes', 'pauseMs', 'totalVmBytes', 'anonRssBytes', 'usageBytes', 'swapBytes', 'openFiles', 'attempt',
+  'restartCount', 'durationMs', 'queueDepth', 'swapInBytesPerSec', 'stalledSec', 'blockedSec', 'utilizationPct', 'heapUsedBytes']);
 
 export interface Draft {
   key: string;

@@ -66,5 +66,24 @@ export function joinDrafts(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
       }
     }
   }
+  return joinAnonymous(kept, rules);
+}
+
+const anonymous = (d: Draft) => !d.subjects.pids.length && !d.subjects.units.length && !d.subjects.workers.length;
+
+/** A crash on stderr often names no pid and no time (Python's faulthandler, a JVM's stderr): it
+ *  still is the failure behind a worker's exit status when that exit is the only one it fits. */
+function joinAnonymous(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
+  const kept = [...drafts];
+  for (const d of drafts) {
+    const joins = rules.byId.get(d.rule)?.rule.joins ?? [];
+    if (!joins.length || anonymous(d) || !kept.includes(d)) continue;
+    const fits = kept.filter((k) => k !== d && anonymous(k) && joins.includes(k.category) && (k.firstSeen === null || closeInTime(d, k)));
+    const rivals = drafts.filter((o) => o !== d && kept.includes(o) && !anonymous(o) && fits.length === 1
+      && (rules.byId.get(o.rule)?.rule.joins ?? []).includes(fits[0].category));
+    if (fits.length !== 1 || rivals.length) continue;
+    absorb(fits[0], d);
+    kept.splice(kept.indexOf(d), 1);
+  }
   return kept;
 }

@@ -65,7 +65,8 @@ function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet): Incident {
 export function buildReport(input: ReportInput): Report {
   const trended = applyTrends(input.drafts, input.rules);
   if (input.unitsOfPid) linkUnits(trended, input.unitsOfPid);
-  const ranked = rankDrafts(joinDrafts(trended, input.rules), input.rules);
+  const joined = joinDrafts(trended, input.rules).filter((d) => !input.rules.byId.get(d.rule)?.rule.evidenceOnly);
+  const ranked = rankDrafts(joined, input.rules);
   let incidents = ranked.map((r, i) => toIncident(r, i + 1, input.rules));
   const idOf = new Map(ranked.map((r, i) => [r, incidents[i].id]));
   ranked.forEach((r, i) => { incidents[i].causedBy = r.parent ? idOf.get(r.parent) ?? null : null; });

@@ -31,9 +31,8 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     onEvent: opts.onEvent,
     onNote: (n) => { summary.errors.push(n); opts.onNote(n); },
   });
-  // The over-long line was the last one handed to the matcher.
-  const longLine = (bytes: number) => {
-    const note = `${src.name}: line ${matcher.lines} is ${(bytes / 1024 ** 2).toFixed(1)} MiB long; only its first MiB was read`;
+  const longLine = (line: number, bytes: number) => {
+    const note = `${src.name}: line ${line} is ${(bytes / 1024 ** 2).toFixed(1)} MiB long; only its first MiB was read`;
     summary.errors.push(note);
     opts.onNote(note);
   };

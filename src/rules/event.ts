@@ -21,8 +21,16 @@ export function addGroups(rule: CompiledRule, groups: Record<string, string | un
   }
 }
 
+/** The line as read; a journal entry as the message with its unit and process, not its JSON. */
+function evidenceText(rec: LogRecord): string {
+  if (!rec.fields) return rec.raw;
+  const who = `${rec.process ?? rec.fields.SYSLOG_IDENTIFIER ?? 'journal'}${rec.pid !== undefined ? `[${rec.pid}]` : ''}`;
+  return `${rec.unit ? `${rec.unit} ` : ''}${who}: ${rec.text}`;
+}
+
 function evidenceOf(rec: LogRecord): Evidence {
-  const text = rec.raw.length > EVIDENCE_MAX ? rec.raw.slice(0, EVIDENCE_MAX) + '…' : rec.raw;
+  const raw = evidenceText(rec);
+  const text = raw.length > EVIDENCE_MAX ? raw.slice(0, EVIDENCE_MAX) + '…' : raw;
   return { source: rec.source, line: rec.line, time: rec.time === null ? null : new Date(rec.time).toISOString(), text };
 }
 
@@ -44,13 +52,18 @@ export function buildEvent(rule: CompiledRule, main: LogRecord, lines: LogRecord
   }
   const subjects = emptySubjects();
   push(subjects.pids, typeof facts.pid === 'number' ? facts.pid : undefined);
+  // A task's own pid (the forked child) is a subject too: the kernel names it, not the worker's.
+  push(subjects.pids, typeof facts.taskPid === 'number' ? facts.taskPid : undefined);
   push(subjects.processes, typeof facts.process === 'string' ? facts.process : undefined);
   push(subjects.workers, typeof facts.worker === 'string' ? facts.worker : undefined);
+  // A container is the worker's identity where the kernel and docker meet: its short id.
+  push(subjects.workers, typeof facts.containerId === 'string' && /^[0-9a-f]{12,64}$/.test(facts.containerId) ? facts.containerId.slice(0, 12) : undefined);
   push(subjects.units, typeof facts.unit === 'string' ? facts.unit : undefined);
   push(subjects.hosts, typeof facts.host === 'string' ? facts.host : main.host);
+  const byFact = r.categoryFrom ? r.categoryFrom.values[String(facts[r.categoryFrom.fact])] : undefined;
   return {
     rule: r.id,
-    category: r.category,
+    category: byFact ?? r.category,
     severity: r.severity,
     code: r.code,
     title: fillTemplate(r.title, facts),

@@ -35,6 +35,8 @@ export class Matcher {
   bytes = 0;
   /** Matches dropped because their time fell outside the window. */
   outsideWindow = 0;
+  /** Facts of the document being read, set by context rules. */
+  readonly context: Facts = {};
   private lastTime: number | null = null;
   private block: OpenBlock | null = null;
   private tail: string[] = [];
@@ -242,6 +244,11 @@ export class Matcher {
       for (const rec of lines) addGroups(rule, re.exec(rec.text)?.groups, found);
       for (const [k, v] of Object.entries(found)) if (facts[k] === undefined) facts[k] = v;
     }
+    if (rule.rule.context) {
+      Object.assign(this.context, facts);
+      return;
+    }
+    for (const [k, v] of Object.entries(this.context)) if (facts[k] === undefined) facts[k] = v;
     const event = buildEvent(rule, block.main, block.lines, facts, this.opts.sourceKind);
     const w = this.opts.window;
     if (w && event.time !== null && ((w.since !== null && event.time < w.since) || (w.until !== null && event.time > w.until))) {

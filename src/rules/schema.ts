@@ -64,6 +64,8 @@ export const RuleSchema = z.object({
     extract: z.array(z.union([regex, z.object({ pattern: regex, last: z.boolean().default(false) })])).default([]),
   }).optional(),
   facts: z.record(FactSpecSchema).default({}),
+  /** The category read off a fact, e.g. the signal: SIGABRT is crash.abort, SIGILL crash.signal. */
+  categoryFrom: z.object({ fact: z.string(), values: z.record(z.enum(CATEGORIES)) }).optional(),
   /** Facts every event of this rule has. */
   set: z.record(z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** Categories this failure leads to (ranked under it). */
@@ -72,6 +74,11 @@ export const RuleSchema = z.object({
   consequenceOf: z.array(z.enum(CATEGORIES)).default([]),
   /** Categories whose incident, for the same pid or unit, is this same failure seen from elsewhere. */
   joins: z.array(z.enum(CATEGORIES)).default([]),
+  /** A fact about the whole document (kubectl describe's `Name:`, docker inspect's `"Id"`): no event;
+   *  its facts go to every later event of the same source that lacks them. */
+  context: z.boolean().default(false),
+  /** Only evidence for the incident it joins (a worker's plain exit status): alone, it is no incident. */
+  evidenceOnly: z.boolean().default(false),
   /** Samples of a value over time (heartbeat RSS): an incident only when the value keeps growing. */
   trend: z.object({
     value: z.string(),

@@ -15,11 +15,23 @@ export interface ExampleResult {
 }
 
 export function eventsFor(set: CompiledRuleSet, lines: string[]): DiagEvent[] {
+  return scanExample(set, lines).events;
+}
+
+function scanExample(set: CompiledRuleSet, lines: string[]): { events: DiagEvent[]; context: Record<string, FactValue> } {
   const events: DiagEvent[] = [];
   const m = new Matcher(set, { source: 'example', sourceKind: 'file', onEvent: (e) => events.push(e) });
   m.feed(Buffer.from(lines.join('\n') + '\n'));
   m.finish();
-  return events;
+  return { events, context: m.context };
+}
+
+/** A context rule's example passes when it sets the facts it names, and no event comes of it. */
+function testContext(set: CompiledRuleSet, rule: CompiledRule, lines: string[], expected: Record<string, FactValue>): string | null {
+  const { events, context } = scanExample(set, lines);
+  if (events.some((e) => e.rule === rule.rule.id)) return 'a context rule made an event';
+  for (const [k, v] of Object.entries(expected)) if (context[k] !== v) return `context ${k}: expected ${JSON.stringify(v)}, got ${JSON.stringify(context[k])}`;
+  return Object.keys(context).length ? null : 'set no context';
 }
 
 function linesOf(ex: RuleExample): string[] {
@@ -42,6 +54,11 @@ export function testRule(set: CompiledRuleSet, rule: CompiledRule): ExampleResul
     const text = lines.join('\n');
     const base = { rule: id, file: rule.file, kind: 'match' as const, text };
     if (!lines.length) { results.push({ ...base, ok: false, problem: 'example has no line' }); continue; }
+    if (rule.rule.context) {
+      const problem = testContext(set, rule, lines, typeof ex === 'string' ? {} : ex.facts ?? {});
+      results.push(problem ? { ...base, ok: false, problem } : { ...base, ok: true });
+      continue;
+    }
     const events = eventsFor(set, lines);
     const mine = events.filter((e) => e.rule === id);
     if (!mine.length) {
@@ -57,7 +74,8 @@ export function testRule(set: CompiledRuleSet, rule: CompiledRule): ExampleResul
     results.push(problem ? { ...base, ok: false, problem } : { ...base, ok: true });
   }
   for (const text of rule.rule.examples.nomatch) {
-    const hit = eventsFor(set, [text]).some((e) => e.rule === id);
+    const seen = scanExample(set, [text]);
+    const hit = rule.rule.context ? Object.keys(seen.context).length > 0 : seen.events.some((e) => e.rule === id);
     results.push({ rule: id, file: rule.file, kind: 'nomatch', text, ok: !hit, problem: hit ? 'matched, but must not' : undefined });
   }
   return results;

@@ -4,12 +4,18 @@
 
 export interface AlignOptions {
   maxLine?: number;
-  /** Called when an over-long line ends, with its full length; it was the last line handed over. */
-  onLongLine?: (bytes: number) => void;
+  /** Called when an over-long line ends, with its 1-based number and full length. */
+  onLongLine?: (line: number, bytes: number) => void;
 }
 
 const DEFAULT_MAX_LINE = 1 << 20;
 const NEWLINE = Buffer.from('\n');
+
+function countNewlines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
 
 export async function* alignLines(input: AsyncIterable<Buffer | string>, opts: AlignOptions = {}): AsyncGenerator<Buffer> {
   const maxLine = opts.maxLine ?? DEFAULT_MAX_LINE;
@@ -17,12 +23,15 @@ export async function* alignLines(input: AsyncIterable<Buffer | string>, opts: A
   let carried = 0;
   let skipping = false;
   let skipped = 0;
+  // Lines handed over so far; the reader runs ahead of the matcher, so it counts for itself.
+  let lines = 0;
+  const give = (b: Buffer) => { lines += countNewlines(b); return b; };
   for await (const piece of input) {
     let chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
     if (skipping) {
       const nl = chunk.indexOf(10);
       if (nl < 0) { skipped += chunk.length; continue; }
-      opts.onLongLine?.(maxLine + skipped + nl);
+      opts.onLongLine?.(lines, maxLine + skipped + nl);
       skipping = false;
       chunk = chunk.subarray(nl + 1);
     }
@@ -33,7 +42,7 @@ export async function* alignLines(input: AsyncIterable<Buffer | string>, opts: A
       if (carried > maxLine) {
         // Hand over the start of the long line as a line of its own; drop the rest up to its newline.
         const all = Buffer.concat(carry);
-        yield Buffer.concat([all.subarray(0, maxLine), NEWLINE]);
+        yield give(Buffer.concat([all.subarray(0, maxLine), NEWLINE]));
         skipping = true;
         skipped = all.length - maxLine;
         carry = [];
@@ -43,19 +52,19 @@ export async function* alignLines(input: AsyncIterable<Buffer | string>, opts: A
     }
     if (carried) {
       // The straddling line, completed: a small copy.
-      yield Buffer.concat([...carry, chunk.subarray(0, first + 1)]);
+      yield give(Buffer.concat([...carry, chunk.subarray(0, first + 1)]));
       carry = [];
       carried = 0;
       chunk = chunk.subarray(first + 1);
     }
     const last = chunk.lastIndexOf(10);
-    if (last >= 0) yield chunk.subarray(0, last + 1);
+    if (last >= 0) yield give(chunk.subarray(0, last + 1));
     const rest = chunk.subarray(last + 1);
     if (rest.length) {
       carry.push(rest);
       carried = rest.length;
     }
   }
-  if (skipping) opts.onLongLine?.(maxLine + skipped);
+  if (skipping) opts.onLongLine?.(lines, maxLine + skipped);
   else if (carried) yield Buffer.concat(carry);
 }

@@ -27,3 +27,20 @@ describe('evaluateTrend', () => {
     expect(evaluateTrend([[0, 1], [1, 2], [2, 3]], spec, {})).toBeNull();
   });
 });
+
+describe('samples kept for a trend', () => {
+  it('stay evenly spread over a long input', async () => {
+    const { addEvent, newDraft } = await import('../../src/incidents/draft.js');
+    const event = (i: number) => ({
+      rule: 'hb', category: 'leak.memory' as const, severity: 'info' as const, code: null, title: 't', source: 's', sourceKind: 'file' as const,
+      line: i, time: i * 10_000, facts: { rssBytes: 100 * MIB + i * 1000 }, subjects: { pids: [1], processes: [], workers: [], units: [], hosts: [] }, evidence: [],
+    });
+    const d = newDraft(event(0), 'k');
+    for (let i = 0; i < 100_000; i++) addEvent(d, event(i), 'rssBytes');
+    expect(d.samples.length).toBeLessThanOrEqual(4096);
+    const firstHalf = d.samples.filter(([t]) => (t as number) < 500_000_000).length;
+    expect(firstHalf / d.samples.length).toBeGreaterThan(0.45);
+    expect(firstHalf / d.samples.length).toBeLessThan(0.55);
+    expect(evaluateTrend(d.samples, spec, {})).not.toBeNull();
+  });
+});

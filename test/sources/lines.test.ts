@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { alignLines } from '../../src/sources/lines.js';
 
 async function collect(pieces: string[], maxLine?: number) {
-  const notes: number[] = [];
+  const notes: [number, number][] = [];
   const out: string[] = [];
   async function* gen() { for (const p of pieces) yield Buffer.from(p); }
-  for await (const c of alignLines(gen(), { maxLine, onLongLine: (b) => notes.push(b) })) out.push(c.toString());
+  for await (const c of alignLines(gen(), { maxLine, onLongLine: (l, b) => notes.push([l, b]) })) out.push(c.toString());
   return { out, notes };
 }
 
@@ -18,7 +18,7 @@ describe('alignLines', () => {
   it('cuts a line longer than the cap and skips the rest of it', async () => {
     const { out, notes } = await collect(['x\n', 'aaaa', 'aaaa', 'aa\nok\n'], 5);
     expect(out).toEqual(['x\n', 'aaaaa\n', 'ok\n']);
-    expect(notes).toEqual([10]);
+    expect(notes).toEqual([[2, 10]]);
   });
 
   it('hands over whole lines however the reads are cut', async () => {
