@@ -59,6 +59,11 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
 
 /** Runs the command line and exits with its code. */
 export function run(): void {
+  // `clw-diag … | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main().then((code) => {
     process.exitCode = code;
     // Standard input may hold the loop open after a report on Ctrl-C.

@@ -6,6 +6,9 @@ import { alignLines } from '../sources/lines.js';
 import type { Source } from '../sources/source.js';
 import { SearchThread } from './search-thread.js';
 
+/** On live input, how long a quiet stream waits before an open block counts as complete. */
+const IDLE_MS = 40;
+
 /** Below this a worker thread costs more to start than it saves. */
 const THREAD_MIN_BYTES = 16 << 20;
 
@@ -45,10 +48,15 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
         opts.onProgress?.(matcher.bytes);
       }
     } else {
+      let quiet: NodeJS.Timeout | undefined;
       for await (const chunk of chunks) {
+        clearTimeout(quiet);
         matcher.feed(chunk);
         opts.onProgress?.(matcher.bytes);
+        // A block (a panic, an OOM report) ends with the next line, which may never come.
+        if (src.kind === 'stdin') quiet = setTimeout(() => matcher.idle(), IDLE_MS);
       }
+      clearTimeout(quiet);
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

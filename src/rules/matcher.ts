@@ -89,6 +89,12 @@ export class Matcher {
     this.flush(this.lineNo - this.holdBack);
   }
 
+  /** Live input went quiet: a block still open is complete, as far as anyone watching can tell. */
+  idle(): void {
+    if (this.block) this.closeBlock();
+    this.flush(Infinity);
+  }
+
   /** End of input: close an open block and hand over what is pending. */
   finish(): void {
     if (this.block) this.closeBlock();

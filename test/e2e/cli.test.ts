@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { clw, tempDir } from './cli.js';
+import { execa } from 'execa';
+import { BIN, clw, tempDir } from './cli.js';
 import { ReportSchema } from './report-schema.js';
 
 const CRASH = '2026-11-20T10:00:01.250Z clw-worker[pid=812]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)\n';
@@ -67,6 +68,13 @@ describe('clw-diag on files', () => {
     expect(r.stdout).toBe('');
     const { readFileSync } = await import('node:fs');
     expect(JSON.parse(readFileSync(out, 'utf8')).incidents).toHaveLength(1);
+  });
+
+  it('stops quietly when the reader closes the pipe early', async () => {
+    const dir = logDir({ 'w.log': (CRASH + RESPAWN).repeat(2000) });
+    const r = await execa('bash', ['-c', `node ${BIN} ${dir} --fail-on never | head -1`], { reject: false });
+    expect(r.stdout).toMatch(/incidents? from 1 source/);
+    expect(r.stderr).toBe('');
   });
 
   it('colours only when asked', async () => {

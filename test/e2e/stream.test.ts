@@ -30,6 +30,15 @@ describe('--stream', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('prints an incident whose block may go on, once the input goes quiet', async () => {
+    const child = clw(['--stream']);
+    child.stdin!.write('[clw-worker-oom] Worker worker-02 exceeded memory limit: 2147483648 bytes\n');
+    const early = await waitFor(child.stdout!, /oom\.limit/);
+    expect(early).toMatch(/Worker worker-02 exceeded/);
+    child.stdin!.end();
+    await child;
+  });
+
   it('holds a partial line until its newline arrives', async () => {
     const child = clw(['--stream']);
     child.stdin!.write(CRASH.slice(0, 30));
