@@ -44,7 +44,11 @@ function incidentId(d: Draft): string {
 /** Filled again from all the facts gathered, not only the first event's. */
 function titleOf(d: Draft, rules: CompiledRuleSet): string {
   const rule = rules.byId.get(d.rule)?.rule;
-  return rule ? fillTemplate(rule.title, d.facts) : d.title;
+  if (!rule) return d.title;
+  // Six crashes of six pids: the title names the first and says there were more.
+  const pids = d.subjects.pids;
+  const facts = pids.length > 1 && d.facts.pid !== undefined ? { ...d.facts, pid: `${d.facts.pid} and ${pids.length - 1} more` } : d.facts;
+  return fillTemplate(rule.title, facts);
 }
 
 function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet): Incident {
