@@ -7,19 +7,13 @@ import { SEVERITY_ORDER } from '../types.js';
 import { Analysis } from '../pipeline/analyze.js';
 import { render, type Format } from '../report/index.js';
 import { loadRules } from '../rules/loader.js';
-import { discover } from '../sources/discover.js';
-import type { Source } from '../sources/source.js';
-import { stdinSource } from '../sources/stdin.js';
-import { workerLogSources } from '../sources/worker-logs.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT } from './errors.js';
+import { gatherSources, type InputArgs } from './gather-sources.js';
 import { parseWindow, rulesCacheFor, rulesDir, useColor } from './options.js';
 import { progressBar } from './progress.js';
 import { streamPrinter } from './stream-printer.js';
 
-export interface AnalyzeArgs {
-  paths: string[];
-  workerLogs?: string[];
-  stream?: boolean;
+export interface AnalyzeArgs extends InputArgs {
   since?: string;
   until?: string;
   format: Format;
@@ -47,58 +41,34 @@ export function exitCodeForReport(report: Report, failOn: Severity | 'never'): n
   return report.incidents.some((i) => SEVERITY_ORDER[i.severity] >= bar) ? EXIT.incidents : EXIT.ok;
 }
 
-function gatherSources(args: AnalyzeArgs, io: Io, signal: AbortSignal): { sources: Source[]; errors: string[] } {
-  const sources: Source[] = [];
-  const errors: string[] = [];
-  const paths = args.paths.filter((p) => p !== '-');
-  if (paths.length) {
-    const found = discover(paths);
-    sources.push(...found.sources);
-    errors.push(...found.errors);
-  }
-  if (args.workerLogs) {
-    const logs = workerLogSources(args.workerLogs);
-    sources.push(...logs.sources);
-    errors.push(...logs.errors);
-  }
-  if (args.stream || args.paths.includes('-')) sources.push(stdinSource(io.stdin, signal));
-  if (!sources.length && !errors.length) {
-    throw new UsageError('nothing to analyse: name files or folders, use --worker-logs, or pipe logs in with --stream');
-  }
-  return { sources, errors };
-}
-
 export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   const window = parseWindow(args.since, args.until);
   const dir = rulesDir(args.rules);
   const { ruleSet, problems } = loadRules(dir, rulesCacheFor(dir));
   const abort = new AbortController();
-  const { sources, errors } = gatherSources(args, io, abort.signal);
+  const { sources, errors, notes } = gatherSources(args, window, io.stdin, abort.signal);
   for (const e of errors) io.stderr.write(`clw-diag: ${e}\n`);
   for (const p of problems) io.stderr.write(`clw-diag: rules: ${p}\n`);
-  const live = sources.some((s) => s.kind === 'stdin');
+  const live = sources.some((s) => s.live);
   const onSignal = () => abort.abort();
   if (live) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  const progress = progressBar(io.stderr, sources.filter((s) => s.kind !== 'stdin'));
+  const progress = progressBar(io.stderr, sources.filter((s) => !s.live));
   const inputErrors: string[] = [];
   const analysis = new Analysis({
-    sources, rules: ruleSet, window, top: args.top,
-    notes: [...errors, ...problems.map((p) => `rules: ${p}`)],
+    sources, rules: ruleSet, window, top: args.top, signal: abort.signal,
+    notes: [...errors, ...notes, ...problems.map((p) => `rules: ${p}`)],
     onIncident: live ? streamPrinter(io.stdout, args.format, useColor(io.stdout)) : undefined,
+    onNote: (n) => {
+      io.stderr.write(`clw-diag: ${n}\n`);
+      if (/: (no such file|permission denied|binary file|is a folder|cannot read|corrupt gzip)/.test(n)) inputErrors.push(n);
+    },
     onProgress: progress,
   });
   try {
-    for (const src of sources) {
-      const before = analysis.notes.length;
-      await analysis.scan(src);
-      for (const n of analysis.notes.slice(before)) {
-        io.stderr.write(`clw-diag: ${n}\n`);
-        if (/: (no such file|permission denied|binary file|is a folder|cannot read|corrupt gzip)/.test(n)) inputErrors.push(n);
-      }
-    }
+    await analysis.scanAll();
   } finally {
     progress.done();
     process.off('SIGINT', onSignal);

@@ -25,7 +25,10 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     .command('$0 [paths..]', 'analyse files or folders', (y) => y
       .positional('paths', { type: 'string', array: true, describe: 'log files or folders ("-" for standard input)' })
       .option('worker-logs', { type: 'string', array: true, describe: 'worker logs (default /var/log/clw/worker.log, /var/log/claw/worker.log)' })
+      .option('dmesg', { type: 'string', describe: 'the kernel ring buffer (runs dmesg), or a saved capture FILE' })
+      .option('journal', { type: 'string', describe: 'journald (runs journalctl -o json): a UNIT, a .journal FILE, a DIR, or a JSON export' })
       .option('stream', { type: 'boolean', describe: 'read standard input as it arrives, printing incidents as they open' })
+      .option('follow', { alias: 'f', type: 'boolean', describe: 'keep reading files (and dmesg, the journal) as they grow, across rotation' })
       .option('since', { type: 'string', describe: 'only lines from this time: 1h, 30m, 2d or an ISO time' })
       .option('until', { type: 'string', describe: 'only lines up to this time' })
       .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'report format' })
@@ -36,7 +39,8 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     async (a) => {
       if (a.top !== undefined && (!Number.isInteger(a.top) || a.top < 1)) throw new UsageError(`--top ${a.top}: expected a whole number of 1 or more`);
       code = await runAnalyze({
-        paths: a.paths ?? [], workerLogs: a['worker-logs'], stream: a.stream, since: a.since, until: a.until,
+        paths: a.paths ?? [], workerLogs: a['worker-logs'], dmesg: a.dmesg, journal: a.journal, stream: a.stream, follow: a.follow,
+        since: a.since, until: a.until,
         format: a.format, output: a.output, failOn: a['fail-on'], top: a.top, rules: a.rules,
       }, io());
     })

@@ -18,6 +18,8 @@ export interface AnalyzeRequest {
   onIncident?: (draft: Draft, change: 'opened' | 'escalated') => void;
   onNote?: (note: string) => void;
   onProgress?: (source: Source, bytes: number) => void;
+  /** Ends live sources. */
+  signal?: AbortSignal;
 }
 
 export class Analysis {
@@ -42,6 +44,7 @@ export class Analysis {
       onNote: (n) => { this.notes.push(n); this.req.onNote?.(n); },
       onProgress: (b) => this.req.onProgress?.(src, b),
       size: src.size?.(),
+      signal: this.req.signal,
     });
     this.summaries.push(summary);
   }
@@ -58,10 +61,22 @@ export class Analysis {
       top: this.req.top,
     });
   }
+
+  /** Saved inputs one after another (their order is the report's), live ones side by side. */
+  async scanAll(onScanned?: (src: Source) => void): Promise<void> {
+    const live = this.req.sources.filter((s) => s.live);
+    const saved = this.req.sources.filter((s) => !s.live);
+    const watching = live.map((s) => this.scan(s).then(() => onScanned?.(s)));
+    for (const src of saved) {
+      await this.scan(src);
+      onScanned?.(src);
+    }
+    await Promise.all(watching);
+  }
 }
 
 export async function analyze(req: AnalyzeRequest): Promise<Report> {
   const analysis = new Analysis(req);
-  for (const src of req.sources) await analysis.scan(src);
+  await analysis.scanAll();
   return analysis.report();
 }

@@ -21,6 +21,8 @@ export interface ScanOptions {
   onProgress?: (bytes: number) => void;
   /** The source's size when known: large files are searched on a worker thread. */
   size?: number;
+  /** Ends live sources (Ctrl-C, SIGTERM). */
+  signal?: AbortSignal;
 }
 
 export async function scanSource(src: Source, opts: ScanOptions): Promise<SourceSummary> {
@@ -30,7 +32,7 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     sourceKind: src.kind,
     window: opts.window,
     envelope: { kernelOnly: src.kernelOnly, bootTime: src.bootTime },
-    live: src.kind === 'stdin',
+    live: src.live,
     onEvent: opts.onEvent,
     onNote: (n) => { summary.errors.push(n); opts.onNote(n); },
   });
@@ -39,9 +41,10 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     summary.errors.push(note);
     opts.onNote(note);
   };
-  const thread = src.kind !== 'stdin' && (opts.size ?? 0) >= THREAD_MIN_BYTES ? new SearchThread(opts.rules.searchLiterals) : null;
+  const thread = !src.live && (opts.size ?? 0) >= THREAD_MIN_BYTES ? new SearchThread(opts.rules.searchLiterals) : null;
   try {
-    const chunks = alignLines(src.open(), { onLongLine: longLine });
+    const note = (n: string) => { summary.errors.push(n); opts.onNote(n); };
+    const chunks = alignLines(src.open({ signal: opts.signal, note }), { onLongLine: longLine });
     if (thread) {
       for await (const { chunk, hits } of thread.pipeline(chunks)) {
         matcher.feed(chunk, hits);
@@ -54,7 +57,7 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
         matcher.feed(chunk);
         opts.onProgress?.(matcher.bytes);
         // A block (a panic, an OOM report) ends with the next line, which may never come.
-        if (src.kind === 'stdin') quiet = setTimeout(() => matcher.idle(), IDLE_MS);
+        if (src.live) quiet = setTimeout(() => matcher.idle(), IDLE_MS);
       }
       clearTimeout(quiet);
     }
@@ -71,7 +74,7 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
   summary.lines = matcher.lines;
   summary.bytes = matcher.bytes;
   if (summary.bytes === 0 && !summary.errors.length) {
-    const note = `${src.name}: empty`;
+    const note = src.kind === 'journal' && !src.size ? `${src.name}: no journal entries${opts.window.since !== null || opts.window.until !== null ? ' in the window' : ''} (journalctl found none; is systemd-journald writing a journal here?)` : `${src.name}: empty`;
     summary.errors.push(note);
     opts.onNote(note);
   }

@@ -20,7 +20,7 @@ function syslogHead(text: string, afterSyslogTime: boolean): RegExpExecArray | n
 }
 
 export interface EnvelopeOptions extends TimeContext {
-  /** Lines without a syslog host: dmesg captures. */
+  /** ISO-stamped lines carry no syslog host (dmesg --time-format iso); kern.log lines still do. */
   kernelOnly?: boolean;
 }
 
@@ -45,7 +45,7 @@ export function parseEnvelope(raw: string, source: string, line: number, opts: E
     text = text.slice(lead.length);
     if (lead.monotonic !== undefined) {
       rec.process = 'kernel';
-    } else if (!opts.kernelOnly && lead.shape !== 'go') {
+    } else if (lead.shape === 'syslog' || (!opts.kernelOnly && lead.shape !== 'go')) {
       const head = PROC_HEAD.exec(text) ?? null;
       // After a syslog time a host always follows. After an ISO time it is only taken when the
       // program names its pid or is the kernel: `fatal error: x` is a message, not host and program.

@@ -1,17 +1,26 @@
 // What every source gives the pipeline: a kind, a name, and its bytes as an async stream.
 import type { SourceKind } from '../types.js';
 
+export interface OpenContext {
+  /** Aborted on Ctrl-C or SIGTERM: a live source ends its stream cleanly. */
+  signal?: AbortSignal;
+  /** Something the user should know that is not an error (a rotation, a missing journal). */
+  note?: (message: string) => void;
+}
+
 export interface Source {
   kind: SourceKind;
   name: string;
   /** The bytes, in chunks of any size; the pipeline aligns them on lines. */
-  open(): AsyncIterable<Buffer>;
+  open(ctx?: OpenContext): AsyncIterable<Buffer>;
   /** dmesg captures carry no syslog host. */
   kernelOnly?: boolean;
   /** Epoch ms of boot, for monotonic kernel stamps. */
   bootTime?: number | null;
   /** Bytes on disk, when the source is a plain file. */
   size?(): number | undefined;
+  /** Keeps producing until aborted (stdin, --follow, a live journal): events are handed over at once. */
+  live?: boolean;
 }
 
 /** A user-facing input problem: the message names the input and what is wrong, in one line. */

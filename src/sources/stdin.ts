@@ -6,6 +6,7 @@ export function stdinSource(stream: NodeJS.ReadableStream = process.stdin, signa
   return {
     kind: 'stdin',
     name: '<stdin>',
+    live: true,
     open: () => readUntilAborted(stream, signal),
   };
 }

@@ -1,6 +1,9 @@
-// `--worker-logs`: the named worker logs, or the default places OpenClaw writes them.
-import { existsSync } from 'node:fs';
+// `--worker-logs`: the named worker logs, or the default places OpenClaw writes them, with their
+// rotated siblings (worker.log.1, worker.log.2.gz, ...) as far back as --since reaches.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileSource } from './file.js';
+import { followSource } from './follow.js';
 import type { Source } from './source.js';
 
 export const DEFAULT_WORKER_LOGS = ['/var/log/clw/worker.log', '/var/log/claw/worker.log'];
@@ -8,11 +11,53 @@ export const DEFAULT_WORKER_LOGS = ['/var/log/clw/worker.log', '/var/log/claw/wo
 export interface WorkerLogs {
   sources: Source[];
   errors: string[];
+  notes: string[];
 }
 
-export function workerLogSources(paths: string[]): WorkerLogs {
-  if (paths.length) return { sources: paths.map((p) => fileSource(p, 'worker-log')), errors: [] };
-  const found = DEFAULT_WORKER_LOGS.filter((p) => existsSync(p));
-  if (!found.length) return { sources: [], errors: [`--worker-logs: no worker log at ${DEFAULT_WORKER_LOGS.join(' or ')}; name one with --worker-logs PATH`] };
-  return { sources: found.map((p) => fileSource(p, 'worker-log')), errors: [] };
+/** worker.log.1, worker.log.2.gz, ... newest first. */
+export function rotatedSiblings(path: string): string[] {
+  const dir = dirname(path);
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)(\\.gz)?$`);
+  return names
+    .map((n) => ({ n, m: pattern.exec(n) }))
+    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
+    .sort((a, b) => Number(a.m[1]) - Number(b.m[1]))
+    .map((x) => join(dir, x.n));
+}
+
+/** The siblings whose last write is inside the window: each holds lines at or after `since`. */
+export function siblingsSince(path: string, since: number | null): { read: string[]; skipped: number } {
+  const all = rotatedSiblings(path);
+  if (since === null) return { read: [], skipped: all.length };
+  const read: string[] = [];
+  for (const p of all) {
+    const mtime = statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    if (mtime < since) break;
+    read.push(p);
+  }
+  return { read: read.reverse(), skipped: all.length - read.length };
+}
+
+export function workerLogSources(paths: string[], since: number | null, follow = false): WorkerLogs {
+  const out: WorkerLogs = { sources: [], errors: [], notes: [] };
+  const logs = paths.length ? paths : DEFAULT_WORKER_LOGS.filter((p) => existsSync(p));
+  if (!logs.length) {
+    out.errors.push(`--worker-logs: no worker log at ${DEFAULT_WORKER_LOGS.join(' or ')}; name one with --worker-logs PATH`);
+    return out;
+  }
+  for (const log of logs) {
+    const { read, skipped } = siblingsSince(log, since);
+    // Oldest first, so each line's inherited time and each trend run forward.
+    out.sources.push(...read.map((p) => fileSource(p, 'worker-log')));
+    out.sources.push(follow ? followSource(log, 'worker-log') : fileSource(log, 'worker-log'));
+    if (skipped && since === null) out.notes.push(`${log}: ${skipped} rotated sibling${skipped === 1 ? '' : 's'} not read; --since reaches back into them`);
+  }
+  return out;
 }

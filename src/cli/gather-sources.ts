@@ -1,0 +1,51 @@
+// Turns the command line's inputs into sources: paths, worker logs, dmesg, the journal, standard
+// input; --follow makes the files live.
+import type { TimeWindow } from '../types.js';
+import { dmesgSource } from '../sources/dmesg.js';
+import { discover } from '../sources/discover.js';
+import { followSource } from '../sources/follow.js';
+import { journalSource } from '../sources/journal.js';
+import type { Source } from '../sources/source.js';
+import { stdinSource } from '../sources/stdin.js';
+import { workerLogSources } from '../sources/worker-logs.js';
+import { UsageError } from './errors.js';
+
+export interface InputArgs {
+  paths: string[];
+  workerLogs?: string[];
+  /** '' reads the live ring buffer; a path reads a capture. */
+  dmesg?: string;
+  /** '' reads the whole journal; a unit, a .journal file, a folder or a JSON export otherwise. */
+  journal?: string;
+  stream?: boolean;
+  follow?: boolean;
+}
+
+export interface Gathered {
+  sources: Source[];
+  errors: string[];
+  notes: string[];
+}
+
+export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS.ReadableStream, signal: AbortSignal): Gathered {
+  const out: Gathered = { sources: [], errors: [], notes: [] };
+  const paths = args.paths.filter((p) => p !== '-');
+  if (paths.length) {
+    const found = discover(paths);
+    out.sources.push(...(args.follow ? found.sources.map((s) => (s.live ? s : followSource(s.name, s.kind))) : found.sources));
+    out.errors.push(...found.errors);
+  }
+  if (args.workerLogs) {
+    const logs = workerLogSources(args.workerLogs, window.since, args.follow);
+    out.sources.push(...logs.sources);
+    out.errors.push(...logs.errors);
+    out.notes.push(...logs.notes);
+  }
+  if (args.dmesg !== undefined) out.sources.push(dmesgSource(args.dmesg || undefined, args.follow));
+  if (args.journal !== undefined) out.sources.push(journalSource(args.journal || undefined, { ...window, follow: args.follow }));
+  if (args.stream || args.paths.includes('-')) out.sources.push(stdinSource(stdin, signal));
+  if (!out.sources.length && !out.errors.length) {
+    throw new UsageError('nothing to analyse: name files or folders, use --worker-logs, --dmesg or --journal, or pipe logs in with --stream');
+  }
+  return out;
+}
