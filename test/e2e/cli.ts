@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 export const BIN = resolve('bin/clw-diag.js');
 
 export function clw(args: string[], opts: Options = {}) {
-  return execa('node', [BIN, ...args], { reject: false, env: { NO_COLOR: '1', ...opts.env }, ...opts });
+  return execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', ...opts.env }, ...opts });
 }
 
 export function tempDir(prefix = 'clw-e2e-'): string {

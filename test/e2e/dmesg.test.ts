@@ -1,0 +1,62 @@
+// --dmesg on the real kernel: a real OOM kill in a memory cgroup read back from the ring buffer,
+// and a real refusal when an unprivileged user may not read it.
+import { describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { BIN, clw } from './cli.js';
+import { cgroupUnavailable, makeMemoryCgroup } from './memory-cgroup.js';
+
+const unavailable = cgroupUnavailable();
+if (unavailable) console.log(`skipping the kernel OOM test: ${unavailable}`);
+
+describe('--dmesg', () => {
+  it.skipIf(unavailable !== null)('finds a real OOM kill in a memory cgroup, with its pid and figures', async () => {
+    const cg = makeMemoryCgroup(`clw-diag-test-${process.pid}-${Date.now()}`, 64 << 20);
+    try {
+      // The shell joins the cgroup and becomes python (same pid), which then outgrows 64 MiB.
+      const child = execa('sh', ['-c', `echo $$ > ${cg.procs} && exec python3 -c "a = b'x' * (256 << 20)"`], { reject: false });
+      const pid = child.pid!;
+      const result = await child;
+      expect(result.signal).toBe('SIGKILL');
+      const r = await clw(['--dmesg', '--since', '5m', '--format', 'json']);
+      const report = JSON.parse(r.stdout);
+      const kill = report.incidents.find((i: { category: string; subjects: { pids: number[] } }) => i.category === 'oom.killed' && i.subjects.pids.includes(pid));
+      expect(kill).toBeDefined();
+      // Kills of python3 by earlier runs within the window are the same incident, seen again.
+      expect(kill.subjects.processes).toContain('python3');
+      expect(kill.facts).toMatchObject({ process: 'python3', memoryLimitBytes: 64 << 20, signal: 'SIGKILL', constraint: 'CONSTRAINT_MEMCG' });
+      expect(kill.facts.anonRssBytes).toBeGreaterThan(32 << 20);
+      expect(kill.evidence.length).toBeGreaterThan(5);
+      expect(report.sources[0]).toMatchObject({ kind: 'dmesg', name: 'dmesg' });
+    } finally {
+      cg.remove();
+    }
+  }, 30_000);
+
+  it('leaves out kernel lines older than --since by their own time', async () => {
+    const all = JSON.parse((await clw(['--dmesg', '--format', 'json', '--fail-on', 'never'])).stdout);
+    const recent = JSON.parse((await clw(['--dmesg', '--since', '1s', '--format', 'json', '--fail-on', 'never'])).stdout);
+    expect(recent.summary.events).toBeLessThanOrEqual(all.summary.events);
+    for (const inc of recent.incidents) expect(Date.parse(inc.lastSeen)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('notes a refused ring buffer and still analyses the other inputs', async () => {
+    const restrict = (await execa('cat', ['/proc/sys/kernel/dmesg_restrict'])).stdout.trim();
+    if (restrict !== '1') await execa('sysctl', ['-qw', 'kernel.dmesg_restrict=1']);
+    try {
+      const log = `${process.cwd()}/samples/segfault-native-handler`;
+      const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, log, '--dmesg', '--format', 'json'], { reject: false, env: { NO_COLOR: '1' } });
+      expect(r.stderr).toMatch(/dmesg .*: (dmesg: )?read kernel buffer failed: Operation not permitted/);
+      const report = JSON.parse(r.stdout);
+      expect(report.incidents[0].category).toBe('crash.segv');
+      expect(report.notes.join('\n')).toMatch(/Operation not permitted/);
+    } finally {
+      if (restrict !== '1') await execa('sysctl', ['-qw', `kernel.dmesg_restrict=${restrict}`]);
+    }
+  });
+
+  it('says plainly when dmesg is not installed', async () => {
+    const r = await clw(['--dmesg', '--format', 'json'], { env: { PATH: '/nonexistent' } });
+    expect(r.stderr).toMatch(/dmesg: not installed/);
+    expect(JSON.parse(r.stdout).sources[0].errors.join()).toMatch(/not installed/);
+  });
+});
