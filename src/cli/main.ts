@@ -26,7 +26,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .positional('paths', { type: 'string', array: true, describe: 'log files or folders ("-" for standard input)' })
       .option('worker-logs', { type: 'string', array: true, describe: 'worker logs (default /var/log/clw/worker.log, /var/log/claw/worker.log)' })
       .option('dmesg', { type: 'string', describe: 'the kernel ring buffer (runs dmesg), or a saved capture FILE' })
-      .option('journal', { type: 'string', describe: 'journald (runs journalctl -o json): a UNIT, a .journal FILE, a DIR, or a JSON export' })
+      .option('journal', { type: 'string', describe: 'journald (runs journalctl -o json): a UNIT, a .journal FILE, a DIR, PATH:UNIT, or a JSON export' })
       .option('stream', { type: 'boolean', describe: 'read standard input as it arrives, printing incidents as they open' })
       .option('follow', { alias: 'f', type: 'boolean', describe: 'keep reading files (and dmesg, the journal) as they grow, across rotation' })
       .option('since', { type: 'string', describe: 'only lines from this time: 1h, 30m, 2d or an ISO time' })

@@ -25,15 +25,17 @@ function causes(rules: CompiledRuleSet, a: Draft, b: Draft): boolean {
 /** 3: same pid, unit or worker; 2: soon after, in the same process, host or file; 1: the same,
  *  untimed; 0: unrelated, which two incidents of different pids always are. */
 function relatedness(a: Draft, b: Draft): number {
-  if (sameSubject(a.subjects, b.subjects)) return 3;
+  const timed = a.firstSeen !== null && b.firstSeen !== null;
+  // Even in the same unit, a consequence starts soon after its cause: a unit lives for days.
+  const soonAfter = timed && b.firstSeen! >= a.firstSeen! - BEFORE_SLACK_MS && b.firstSeen! <= (a.lastSeen ?? a.firstSeen!) + AFTER_WINDOW_MS;
+  if (sameSubject(a.subjects, b.subjects)) return !timed || soonAfter ? 3 : 0;
   const apart = (x: unknown[], y: unknown[]) => x.length > 0 && y.length > 0;
   if (apart(a.subjects.pids, b.subjects.pids) || apart(a.subjects.workers, b.subjects.workers) || apart(a.subjects.units, b.subjects.units)) return 0;
   const shared = a.subjects.processes.some((p) => b.subjects.processes.includes(p))
     || a.subjects.hosts.some((h) => b.subjects.hosts.includes(h))
     || [...a.sources].some((s) => b.sources.has(s));
   if (!shared) return 0;
-  if (a.firstSeen === null || b.firstSeen === null) return 1;
-  const soonAfter = b.firstSeen >= a.firstSeen - BEFORE_SLACK_MS && b.firstSeen <= (a.lastSeen ?? a.firstSeen) + AFTER_WINDOW_MS;
+  if (!timed) return 1;
   return soonAfter ? 2 : 0;
 }
 

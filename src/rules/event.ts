@@ -4,6 +4,7 @@ import { emptySubjects } from '../types.js';
 import type { CompiledRule } from './compile.js';
 import { convertFact, signalFromExitCode } from './facts.js';
 import { fillTemplate } from './template.js';
+import { journalFacts } from './journal-facts.js';
 
 const EVIDENCE_MAX = 400;
 
@@ -45,6 +46,7 @@ export function buildEvent(rule: CompiledRule, main: LogRecord, lines: LogRecord
     if (facts.pid === undefined && main.pid !== undefined) facts.pid = main.pid;
     if (facts.process === undefined && main.process !== undefined && main.process !== 'kernel') facts.process = main.process;
   }
+  for (const [k, v] of Object.entries(journalFacts(main.fields ?? {}, r.envelope))) if (facts[k] === undefined) facts[k] = v;
   if (facts.unit === undefined && main.unit) facts.unit = main.unit;
   if (typeof facts.exitCode === 'number' && facts.signal === undefined) {
     const sig = signalFromExitCode(facts.exitCode);
