@@ -4,11 +4,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SourceKind } from '../types.js';
 import { fileSource } from './file.js';
+import { journalSource } from './journal.js';
 import { InputError, type Source } from './source.js';
 
 const MAX_DEPTH = 4;
 /** Not logs: configs, docs, code, expected reports, and what other issues read (cores). */
-const SKIP = /\.(ya?ml|toml|md|c|h|cc|so|o|ts|js|mjs|py|go|sh|html|xml|png|svg|tar|zip|zst|lz4|xz|journal|pid|lock)$|^(core(\..*)?|.*\.core|clw-core\..*)$|^expected/;
+const SKIP = /\.(ya?ml|toml|md|c|h|cc|so|o|ts|js|mjs|py|go|sh|html|xml|png|svg|tar|zip|zst|lz4|xz|pid|lock)$|^(core(\..*)?|.*\.core|clw-core\..*)$|^expected/;
 
 /** dmesg captures are named so; their lines carry no syslog host. */
 export function kindFor(path: string): SourceKind {
@@ -19,6 +20,8 @@ export function kindFor(path: string): SourceKind {
 }
 
 function sourceFor(path: string): Source {
+  // A binary journal file is read through journalctl.
+  if (/\.journal~?$/.test(path)) return journalSource(path);
   const kind = kindFor(path);
   return fileSource(path, kind, kind === 'dmesg' && basename(path).startsWith('dmesg') ? { kernelOnly: true } : {});
 }
