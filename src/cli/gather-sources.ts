@@ -1,8 +1,9 @@
 // Turns the command line's inputs into sources: paths, worker logs, dmesg, the journal, standard
 // input; --follow makes the files live.
+import { existsSync } from 'node:fs';
 import type { TimeWindow } from '../types.js';
 import { dmesgSource } from '../sources/dmesg.js';
-import { discover } from '../sources/discover.js';
+import { discover, kindFor } from '../sources/discover.js';
 import { followSource } from '../sources/follow.js';
 import { journalSource } from '../sources/journal.js';
 import type { Source } from '../sources/source.js';
@@ -31,8 +32,11 @@ export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS
   const out: Gathered = { sources: [], errors: [], notes: [] };
   const paths = args.paths.filter((p) => p !== '-');
   if (paths.length) {
-    const found = discover(paths);
+    // With --follow a path not there yet is waited for (tail -F); without it, it is an error.
+    const later = args.follow ? paths.filter((p) => !existsSync(p)) : [];
+    const found = discover(paths.filter((p) => !later.includes(p)));
     out.sources.push(...(args.follow ? found.sources.map((s) => (s.live ? s : followSource(s.name, s.kind))) : found.sources));
+    out.sources.push(...later.map((p) => followSource(p, kindFor(p))));
     out.errors.push(...found.errors);
   }
   if (args.workerLogs) {
