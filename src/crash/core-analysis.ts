@@ -1,0 +1,28 @@
+// The contract between the crash engine (gdb, backtraces, signatures) and the rest of clw-diag.
+import type { CrashInfo } from '../types.js';
+
+export interface CoreAnalysis {
+  /** The core file read. */
+  core: string;
+  /** The crashed process as the core records it. */
+  pid: number | null;
+  /** Its command name (comm), as the kernel put it in the core. */
+  process: string | null;
+  /** When it dumped: the core file's mtime, epoch ms. */
+  time: number;
+  /** The crash, or null when gdb could not read one (see notes). */
+  crash: CrashInfo | null;
+  /** What kind of crash it is, where it can be told. */
+  kind: 'null-dereference' | 'stack-overflow' | 'assertion' | 'abort' | 'segfault' | 'signal' | null;
+  /** Problems a user should know about: no gdb, a truncated core, a missing or different executable. */
+  notes: string[];
+}
+
+export interface CoreOptions {
+  /** The executable, when the user names it (`--exe`); otherwise read from the core. */
+  exe?: string;
+  /** gdb's time limit per core. */
+  timeoutMs?: number;
+  /** Where results are cached per core (path, size, mtime); null turns the cache off. */
+  cacheDir?: string | null;
+}
