@@ -21,6 +21,8 @@ export interface AnalyzeArgs extends InputArgs {
   failOn: Severity | 'never';
   top?: number;
   rules?: string;
+  exe?: string;
+  gdbTimeout?: number;
 }
 
 export interface Io {
@@ -46,7 +48,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   const dir = rulesDir(args.rules);
   const { ruleSet, problems } = loadRules(dir, rulesCacheFor(dir));
   const abort = new AbortController();
-  const { sources, errors, notes } = gatherSources(args, window, io.stdin, abort.signal);
+  const { sources, cores, errors, notes } = gatherSources(args, window, io.stdin, abort.signal);
   for (const e of errors) io.stderr.write(`clw-diag: ${e}\n`);
   for (const p of problems) io.stderr.write(`clw-diag: rules: ${p}\n`);
   const live = sources.some((s) => s.live);
@@ -59,6 +61,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   const inputErrors: string[] = [];
   const analysis = new Analysis({
     sources, rules: ruleSet, window, top: args.top, signal: abort.signal,
+    cores, coreOptions: { exe: args.exe, timeoutMs: (args.gdbTimeout ?? 30) * 1000 },
     notes: [...errors, ...notes, ...problems.map((p) => `rules: ${p}`)],
     onIncident: live ? streamPrinter(io.stdout, args.format, useColor(io.stdout)) : undefined,
     onNote: (n) => {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { TimeWindow } from '../types.js';
 import { dmesgSource } from '../sources/dmesg.js';
+import { DEFAULT_CORE_DIRS, findCores } from '../sources/cores.js';
 import { discover, kindFor } from '../sources/discover.js';
 import { followSource } from '../sources/follow.js';
 import { journalSource } from '../sources/journal.js';
@@ -20,16 +21,21 @@ export interface InputArgs {
   journal?: string;
   stream?: boolean;
   follow?: boolean;
+  /** '' looks in the default places (/tmp, /var/lib/systemd/coredump, ./); a folder or a core otherwise. */
+  cores?: string;
+  /** Core files named directly (`clw-diag core FILE`). */
+  coreFiles?: string[];
 }
 
 export interface Gathered {
   sources: Source[];
+  cores: string[];
   errors: string[];
   notes: string[];
 }
 
 export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS.ReadableStream, signal: AbortSignal): Gathered {
-  const out: Gathered = { sources: [], errors: [], notes: [] };
+  const out: Gathered = { sources: [], cores: [...(args.coreFiles ?? [])], errors: [], notes: [] };
   const paths = args.paths.filter((p) => p !== '-');
   if (paths.length) {
     // With --follow a path not there yet is waited for (tail -F); without it, it is an error.
@@ -37,6 +43,7 @@ export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS
     const found = discover(paths.filter((p) => !later.includes(p)));
     out.sources.push(...(args.follow ? found.sources.map((s) => (s.live ? s : followSource(s.name, s.kind))) : found.sources));
     out.sources.push(...later.map((p) => followSource(p, kindFor(p))));
+    out.cores.push(...found.cores);
     out.errors.push(...found.errors);
   }
   if (args.workerLogs) {
@@ -47,9 +54,15 @@ export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS
   }
   if (args.dmesg !== undefined) out.sources.push(dmesgSource(args.dmesg || undefined, args.follow));
   if (args.journal !== undefined) out.sources.push(journalSource(args.journal || undefined, { ...window, follow: args.follow }));
+  if (args.cores !== undefined) {
+    const found = findCores(args.cores ? [args.cores] : DEFAULT_CORE_DIRS, window.since);
+    out.cores.push(...found.cores.filter((c) => !out.cores.includes(c)));
+    out.notes.push(...found.notes);
+    if (!found.cores.length) out.notes.push(`--cores: no core dumps in ${args.cores || DEFAULT_CORE_DIRS.join(', ')}${window.since !== null ? ' in the window' : ''}`);
+  }
   if (args.stream || args.paths.includes('-')) out.sources.push(stdinSource(stdin, signal));
-  if (!out.sources.length && !out.errors.length) {
-    throw new UsageError('nothing to analyse: name files or folders, use --worker-logs, --dmesg or --journal, or pipe logs in with --stream');
+  if (!out.sources.length && !out.cores.length && !out.errors.length && args.cores === undefined) {
+    throw new UsageError('nothing to analyse: name files or folders, use --worker-logs, --dmesg, --journal or --cores, or pipe logs in with --stream');
   }
   return out;
 }

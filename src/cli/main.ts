@@ -22,6 +22,20 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .option('rules', { type: 'string', describe: 'rules folder or file (default: the bundled rules/)' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
     async (a) => { code = await runRules({ action: a.action, rules: a.rules, format: a.format }, io()); })
+    .command('core <file>', 'read one core dump: the crash, its backtrace and signature', (y) => y
+      .positional('file', { type: 'string', demandOption: true, describe: 'the core file' })
+      .option('exe', { type: 'string', describe: 'the executable that dumped it (default: read from the core)' })
+      .option('gdb-timeout', { type: 'number', default: 30, describe: 'seconds gdb may take' })
+      .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'report format' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (atomically)' })
+      .option('fail-on', { choices: [...SEVERITIES.filter((s) => s !== 'info'), 'never'] as const, default: 'error' as const })
+      .option('rules', { type: 'string', describe: 'rules folder or file (default: the bundled rules/)' }),
+    async (a) => {
+      code = await runAnalyze({
+        paths: [], coreFiles: [a.file], exe: a.exe, gdbTimeout: a['gdb-timeout'],
+        format: a.format, output: a.output, failOn: a['fail-on'], rules: a.rules,
+      }, io());
+    })
     .command('$0 [paths..]', 'analyse files or folders', (y) => y
       .positional('paths', { type: 'string', array: true, describe: 'log files or folders ("-" for standard input)' })
       .option('worker-logs', { type: 'string', array: true, describe: 'worker logs (default /var/log/clw/worker.log, /var/log/claw/worker.log)' })
@@ -29,6 +43,9 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .option('journal', { type: 'string', describe: 'journald (runs journalctl -o json): a UNIT, a .journal FILE, a DIR, PATH:UNIT, or a JSON export' })
       .option('stream', { type: 'boolean', describe: 'read standard input as it arrives, printing incidents as they open' })
       .option('follow', { alias: 'f', type: 'boolean', describe: 'keep reading files (and dmesg, the journal) as they grow, across rotation' })
+      .option('cores', { type: 'string', describe: 'core dumps in DIR (default /tmp, /var/lib/systemd/coredump, ./), read with gdb' })
+      .option('exe', { type: 'string', describe: 'the executable of the cores (default: read from each core)' })
+      .option('gdb-timeout', { type: 'number', default: 30, describe: 'seconds gdb may take per core' })
       .option('since', { type: 'string', describe: 'only lines from this time: 1h, 30m, 2d or an ISO time' })
       .option('until', { type: 'string', describe: 'only lines up to this time' })
       .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'report format' })
@@ -40,6 +57,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       if (a.top !== undefined && (!Number.isInteger(a.top) || a.top < 1)) throw new UsageError(`--top ${a.top}: expected a whole number of 1 or more`);
       code = await runAnalyze({
         paths: a.paths ?? [], workerLogs: a['worker-logs'], dmesg: a.dmesg, journal: a.journal, stream: a.stream, follow: a.follow,
+        cores: a.cores, exe: a.exe, gdbTimeout: a['gdb-timeout'],
         since: a.since, until: a.until,
         format: a.format, output: a.output, failOn: a['fail-on'], top: a.top, rules: a.rules,
       }, io());

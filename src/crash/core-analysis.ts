@@ -1,5 +1,5 @@
 // The contract between the crash engine (gdb, backtraces, signatures) and the rest of clw-diag.
-import type { CrashInfo } from '../types.js';
+import type { CrashInfo, Frame } from '../types.js';
 
 export interface CoreAnalysis {
   /** The core file read. */
@@ -10,12 +10,22 @@ export interface CoreAnalysis {
   process: string | null;
   /** When it dumped: the core file's mtime, epoch ms. */
   time: number;
-  /** The crash, or null when gdb could not read one (see notes). */
+  /**
+   * The crash, or null when nothing in the core names a signal (not a core, garbage: see notes).
+   * Without gdb (or when gdb gives up) it is still filled from the core's own notes: signal, fault
+   * address, executable, threads, and the pc as one `??` frame, with a note saying what is missing.
+   */
   crash: CrashInfo | null;
   /** What kind of crash it is, where it can be told. */
   kind: 'null-dereference' | 'stack-overflow' | 'assertion' | 'abort' | 'segfault' | 'signal' | null;
   /** Problems a user should know about: no gdb, a truncated core, a missing or different executable. */
   notes: string[];
+  /** Extension: the first frame that is not crash machinery (raise, abort, libc): the function to fix. */
+  topFrame?: Frame | null;
+  /** Extension: the normalised frame names `crash.signature` hashes, innermost first. */
+  signatureFrames?: string[];
+  /** Extension: true when this came from the per-core cache rather than a gdb run. */
+  cached?: boolean;
 }
 
 export interface CoreOptions {
@@ -25,4 +35,6 @@ export interface CoreOptions {
   timeoutMs?: number;
   /** Where results are cached per core (path, size, mtime); null turns the cache off. */
   cacheDir?: string | null;
+  /** Extension: the gdb to run (default `gdb` on PATH). */
+  gdb?: string;
 }

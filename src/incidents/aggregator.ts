@@ -29,7 +29,8 @@ export class Aggregator {
     }
     const trend = this.rules.byId.get(e.rule)?.rule.trend;
     // A trend is one process's memory over time: heartbeats of several pids interleaved would saw.
-    const subject = trend && e.subjects.pids.length ? `pid:${e.subjects.pids[0]}` : subjectKey(e);
+    // A crash read from a core groups by its signature: the same crash in N cores is one incident.
+    const subject = e.crash ? `sig:${e.crash.signature}` : trend && e.subjects.pids.length ? `pid:${e.subjects.pids[0]}` : subjectKey(e);
     const key = `${e.rule}|${subject}`;
     let draft = this.drafts.get(key);
     const opened = !draft;

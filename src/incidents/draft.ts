@@ -99,7 +99,8 @@ export function addEvent(d: Draft, e: DiagEvent, sampleFact?: string): boolean {
     d.tail.push(e.evidence);
     if (d.tail.length > TAIL_EVENTS) d.tail.shift();
   }
-  if (e.crash && !d.crash) d.crash = e.crash;
+  if (e.crash && !d.crash) d.crash = { ...e.crash, cores: [...e.crash.cores] };
+  else if (e.crash && d.crash && d.crash.cores.length < MAX_SUBJECTS) d.crash.cores.push(...e.crash.cores.filter((c) => !d.crash!.cores.includes(c)));
   if (sampleFact && typeof e.facts[sampleFact] === 'number') addSample(d, e.time, e.facts[sampleFact] as number);
   const rose = SEVERITY_ORDER[e.severity] > SEVERITY_ORDER[d.severity];
   if (rose) d.severity = e.severity;

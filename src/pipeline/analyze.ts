@@ -5,6 +5,8 @@ import type { Source } from '../sources/source.js';
 import { Aggregator } from '../incidents/aggregator.js';
 import type { Draft } from '../incidents/draft.js';
 import { buildReport } from '../incidents/report.js';
+import type { CoreOptions } from '../crash/core-analysis.js';
+import { scanCores } from './cores.js';
 import { scanSource } from './scan.js';
 
 export interface AnalyzeRequest {
@@ -20,6 +22,9 @@ export interface AnalyzeRequest {
   onProgress?: (source: Source, bytes: number) => void;
   /** Ends live sources. */
   signal?: AbortSignal;
+  /** Core dumps to read with gdb, and how. */
+  cores?: string[];
+  coreOptions?: CoreOptions;
 }
 
 export class Analysis {
@@ -62,8 +67,22 @@ export class Analysis {
     });
   }
 
-  /** Saved inputs one after another (their order is the report's), live ones side by side. */
+  async scanCores(): Promise<void> {
+    if (!this.req.cores?.length) return;
+    this.summaries.push(await scanCores(this.req.cores, {
+      rules: this.req.rules, window: this.req.window, core: this.req.coreOptions ?? {},
+      onEvent: (e) => {
+        const { draft, opened } = this.aggregator.add(e);
+        if (opened) this.req.onIncident?.(draft, 'opened');
+      },
+      onNote: (n) => { this.notes.push(n); this.req.onNote?.(n); },
+    }));
+  }
+
+  /** Saved inputs one after another (their order is the report's), live ones side by side, cores
+   *  alongside (gdb runs in other processes while the logs are scanned). */
   async scanAll(onScanned?: (src: Source) => void): Promise<void> {
+    const cores = this.scanCores();
     const live = this.req.sources.filter((s) => s.live);
     const saved = this.req.sources.filter((s) => !s.live);
     const watching = live.map((s) => this.scan(s).then(() => onScanned?.(s)));
@@ -71,7 +90,7 @@ export class Analysis {
       await this.scan(src);
       onScanned?.(src);
     }
-    await Promise.all(watching);
+    await Promise.all([...watching, cores]);
   }
 }
 

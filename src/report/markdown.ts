@@ -21,8 +21,12 @@ function section(inc: Incident, report: Report): string {
     out.push('', '**Led to:**', ...inc.consequences.map((q) => `- \`${q.category}\` ×${q.count}: ${cell(q.title)}`));
   }
   if (inc.crash) {
-    const frames = inc.crash.frames.slice(0, 12).map((f, i) => `${i === 0 ? '=>' : '  '} #${i} ${f.function}${f.file ? ` at ${f.file}${f.line ? `:${f.line}` : ''}` : ''}`);
-    out.push('', `**Crash:** ${inc.crash.signal} at \`${inc.crash.faultAddress}\` in \`${inc.crash.executable}\` (signature \`${inc.crash.signature}\`)`, '', fence(frames.join('\n')));
+    const marked = Math.max(0, inc.crash.frames.findIndex((f) => f.function === inc.facts.function));
+    const frames = inc.crash.frames.slice(0, Math.max(12, marked + 3)).map((f, i) => `${i === marked ? '=>' : '  '} #${i} ${f.function}${f.file ? ` at ${f.file}${f.line ? `:${f.line}` : ''}` : ''}`);
+    const at = inc.crash.faultAddress ? ` at \`${inc.crash.faultAddress}\`` : '';
+    out.push('', `**Crash:** ${inc.crash.signal}${at} in \`${inc.crash.executable}\` (signature \`${inc.crash.signature}\`, ${inc.crash.cores.length} core${inc.crash.cores.length === 1 ? '' : 's'})`);
+    if (inc.crash.abortMessage) out.push('', `Abort message: \`${inc.crash.abortMessage}\``);
+    out.push('', fence(frames.join('\n')));
   }
   for (const rec of inc.recommendations) {
     out.push('', `**Fix: ${rec.title}**`, '', ...rec.steps.map((s, i) => `${i + 1}. ${s}`));

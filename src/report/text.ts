@@ -44,10 +44,14 @@ function detail(inc: Incident, report: Report, c: ChalkInstance, width: number):
   const facts = shownFacts(inc);
   if (facts.length) out.push(wrap(facts.map(([k, v]) => `${k}=${v.replace(/\s+/g, '\u00a0')}`).join(' '), width, `    ${c.dim('facts:')} `, '           ').replace(/\u00a0/g, ' '));
   if (inc.crash) {
-    out.push(`    ${c.dim('crash:')} ${inc.crash.signal} at ${inc.crash.faultAddress} in ${inc.crash.executable} (${inc.crash.signature})`);
-    inc.crash.frames.slice(0, 8).forEach((f, i) => {
+    const at = inc.crash.faultAddress ? ` at ${inc.crash.faultAddress}` : '';
+    out.push(`    ${c.dim('crash:')} ${inc.crash.signal}${at} in ${inc.crash.executable} (${inc.crash.signature})`);
+    if (inc.crash.abortMessage) out.push(wrap(inc.crash.abortMessage, width, `    ${c.dim('abort message:')} `, '      '));
+    // The arrow marks the crashing frame: the first that is not raise, abort or libc's.
+    const marked = Math.max(0, inc.crash.frames.findIndex((f) => f.function === inc.facts.function));
+    inc.crash.frames.slice(0, Math.max(8, marked + 3)).forEach((f, i) => {
       const where = f.file ? ` at ${f.file}${f.line ? `:${f.line}` : ''}` : f.library ? ` in ${f.library}` : '';
-      out.push(`      ${i === 0 ? c.red('→') : ' '} #${i} ${f.function}${where}`);
+      out.push(`      ${i === marked ? c.red('→') : ' '} #${i} ${f.function}${where}`);
     });
   }
   out.push(`    ${c.dim('evidence:')}`);

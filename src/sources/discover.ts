@@ -3,7 +3,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SourceKind } from '../types.js';
-import { fileSource } from './file.js';
+import { fileSource, isGzip, looksBinary, sniff } from './file.js';
+import { isCoreName } from './cores.js';
 import { journalSource } from './journal.js';
 import { InputError, type Source } from './source.js';
 
@@ -26,7 +27,18 @@ function sourceFor(path: string): Source {
   return fileSource(path, kind, kind === 'dmesg' && basename(path).startsWith('dmesg') ? { kernelOnly: true } : {});
 }
 
-function walk(dir: string, depth: number, out: string[]): void {
+/** In a folder, an executable or an image beside the logs is passed over; named on its own it is an
+ *  input error (checkLogFile says so). */
+function binaryInFolder(path: string): boolean {
+  try {
+    const head = sniff(path);
+    return !isGzip(head) && looksBinary(head);
+  } catch {
+    return false;
+  }
+}
+
+function walk(dir: string, depth: number, out: string[], cores: string[]): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -37,8 +49,10 @@ function walk(dir: string, depth: number, out: string[]): void {
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) {
-      if (depth < MAX_DEPTH && e.name !== 'node_modules') walk(p, depth + 1, out);
-    } else if (e.isFile() && !SKIP.test(e.name)) {
+      if (depth < MAX_DEPTH && e.name !== 'node_modules') walk(p, depth + 1, out, cores);
+    } else if (e.isFile() && isCoreName(e.name)) {
+      cores.push(p);
+    } else if (e.isFile() && !SKIP.test(e.name) && (/\.journal~?$/.test(e.name) || !binaryInFolder(p))) {
       out.push(p);
     }
   }
@@ -46,11 +60,14 @@ function walk(dir: string, depth: number, out: string[]): void {
 
 export interface Discovered {
   sources: Source[];
+  /** Core dumps found in the folders: gdb reads them, not the line scanner. */
+  cores: string[];
   errors: string[];
 }
 
 export function discover(paths: string[]): Discovered {
   const sources: Source[] = [];
+  const cores: string[] = [];
   const errors: string[] = [];
   for (const p of paths) {
     const st = statSync(p, { throwIfNoEntry: false });
@@ -59,18 +76,19 @@ export function discover(paths: string[]): Discovered {
       continue;
     }
     if (!st.isDirectory()) {
-      sources.push(sourceFor(p));
+      if (isCoreName(basename(p))) cores.push(p);
+      else sources.push(sourceFor(p));
       continue;
     }
     const files: string[] = [];
     try {
-      walk(p, 0, files);
+      walk(p, 0, files, cores);
     } catch (err) {
       errors.push((err as Error).message);
       continue;
     }
-    if (!files.length) errors.push(`${p}: the folder holds no log files`);
+    if (!files.length && !cores.length) errors.push(`${p}: the folder holds no log files`);
     sources.push(...files.map(sourceFor));
   }
-  return { sources, errors };
+  return { sources, cores, errors };
 }

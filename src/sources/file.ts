@@ -6,7 +6,7 @@ import { CHUNK_BYTES, InputError, type Source } from './source.js';
 
 const SNIFF_BYTES = 8192;
 
-function sniff(path: string): Buffer {
+export function sniff(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);
