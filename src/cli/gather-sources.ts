@@ -55,10 +55,11 @@ export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS
   if (args.dmesg !== undefined) out.sources.push(dmesgSource(args.dmesg || undefined, args.follow));
   if (args.journal !== undefined) out.sources.push(journalSource(args.journal || undefined, { ...window, follow: args.follow }));
   if (args.cores !== undefined) {
-    const found = findCores(args.cores ? [args.cores] : DEFAULT_CORE_DIRS, window.since);
+    // The default places may well not all exist; a folder the user named must.
+    const found = findCores(args.cores ? [args.cores] : DEFAULT_CORE_DIRS.filter((d) => existsSync(d)), window.since);
     out.cores.push(...found.cores.filter((c) => !out.cores.includes(c)));
-    out.notes.push(...found.notes);
-    if (!found.cores.length) out.notes.push(`--cores: no core dumps in ${args.cores || DEFAULT_CORE_DIRS.join(', ')}${window.since !== null ? ' in the window' : ''}`);
+    out.errors.push(...found.errors);
+    if (!found.cores.length && !found.errors.length) out.notes.push(`--cores: no core dumps in ${args.cores || DEFAULT_CORE_DIRS.join(', ')}${window.since !== null ? ' in the window' : ''}`);
   }
   if (args.stream || args.paths.includes('-')) out.sources.push(stdinSource(stdin, signal));
   if (!out.sources.length && !out.cores.length && !out.errors.length && args.cores === undefined) {

@@ -18,7 +18,8 @@ export function isCoreName(name: string): boolean {
 
 export interface FoundCores {
   cores: string[];
-  notes: string[];
+  /** A folder the user named that is not there. */
+  errors: string[];
 }
 
 /** Core files in `dir` (not recursive: cores sit where they were dumped) newer than `since`. */
@@ -36,10 +37,10 @@ export function coresIn(dir: string, since: number | null): string[] {
 }
 
 export function findCores(dirs: string[], since: number | null): FoundCores {
-  const out: FoundCores = { cores: [], notes: [] };
+  const out: FoundCores = { cores: [], errors: [] };
   for (const dir of dirs) {
     const st = statSync(dir, { throwIfNoEntry: false });
-    if (!st) out.notes.push(`--cores ${dir}: no such folder`);
+    if (!st) out.errors.push(`--cores ${dir}: no such folder`);
     else if (st.isFile()) out.cores.push(dir);
     else out.cores.push(...coresIn(dir, since));
   }

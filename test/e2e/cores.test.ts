@@ -72,6 +72,12 @@ describe.skipIf(why !== null)('cores', () => {
     expect(all.sources[0].lines).toBe(2);
   }, 60_000);
 
+  it('names a --cores folder that is not there as an input error', async () => {
+    const r = await clw(['--cores', '/nonexistent-cores-dir', '--format', 'json']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('clw-diag: --cores /nonexistent-cores-dir: no such folder');
+  });
+
   it('notes a garbage core and still reads the logs beside it', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'core.1234'), 'this is not a core dump\n'.repeat(100));
