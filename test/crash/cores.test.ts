@@ -7,7 +7,7 @@ import { chmodSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { analyzeCore, analyzeCores } from '../../src/crash/analyze-core.js';
 import { groupCrashes } from '../../src/crash/group.js';
-import { ASSERT_C, NULL_DEREF_C, RECURSE_C, THREADS_C, buildC, coreUnsupported, crash, gdbUnavailable, lineOf, tempDir, removeTempDirs } from './cores.js';
+import { ASSERT_C, NULL_DEREF_C, RECURSE_C, THREADS_C, buildC, coreUnsupported, crash, gdbUnavailable, lineOf, nullDerefCrash, removeTempDirs, tempDir } from './cores.js';
 
 const skip = coreUnsupported() ?? gdbUnavailable();
 if (skip) console.log(`crash engine tests on real cores skipped: ${skip}`);
@@ -19,9 +19,7 @@ describe.skipIf(skip)('analyzeCore on real cores', () => {
   let nullDeref: string;
   let nullCore: string;
   beforeAll(async () => {
-    dir = tempDir();
-    nullDeref = await buildC(dir, 'null-deref', NULL_DEREF_C);
-    nullCore = await crash(dir, [nullDeref]);
+    ({ dir, exe: nullDeref, core: nullCore } = await nullDerefCrash());
   });
 
   it('reads a NULL dereference: signal, fault address, the crashing function and its file:line', async () => {

@@ -96,3 +96,10 @@ export async function crash(dir: string, argv: string[]): Promise<string> {
   if (cores.length !== 1) throw new Error(`${argv.join(' ')} left ${cores.length} cores in ${cwd} (exit ${r.exitCode}, signal ${r.signal}): ${r.stderr}`);
   return join(cwd, cores[0]);
 }
+
+/** The NULL-dereference program built and crashed once: the fixture most crash tests start from. */
+export async function nullDerefCrash(): Promise<{ dir: string; exe: string; core: string }> {
+  const dir = tempDir();
+  const exe = await buildC(dir, 'null-deref', NULL_DEREF_C);
+  return { dir, exe, core: await crash(dir, [exe]) };
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readCoreFacts } from '../../src/crash/core-notes.js';
 import { fileBuildId } from '../../src/crash/executable.js';
 import { analyzeCore } from '../../src/crash/analyze-core.js';
-import { NULL_DEREF_C, buildC, coreUnsupported, crash, gdbUnavailable, tempDir, removeTempDirs } from './cores.js';
+import { coreUnsupported, crash, gdbUnavailable, nullDerefCrash, removeTempDirs } from './cores.js';
 
 const skip = coreUnsupported();
 afterAll(removeTempDirs);
@@ -16,9 +16,7 @@ describe.skipIf(skip)('readCoreFacts', () => {
   let exe: string;
   let core: string;
   beforeAll(async () => {
-    dir = tempDir();
-    exe = await buildC(dir, 'null-deref', NULL_DEREF_C);
-    core = await crash(dir, [exe]);
+    ({ dir, exe, core } = await nullDerefCrash());
   });
 
   it('reads pid, comm, signal, fault address, threads, AT_EXECFN, the mappings and the build-id', async () => {

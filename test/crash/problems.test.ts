@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileS
 import { join } from 'node:path';
 import { analyzeCore } from '../../src/crash/analyze-core.js';
 import { runGdb } from '../../src/crash/gdb.js';
-import { NULL_DEREF_C, buildC, coreUnsupported, crash, gdbUnavailable, tempDir, removeTempDirs } from './cores.js';
+import { NULL_DEREF_C, buildC, coreUnsupported, crash, gdbUnavailable, nullDerefCrash, removeTempDirs, tempDir } from './cores.js';
 
 const skip = coreUnsupported() ?? gdbUnavailable();
 if (skip) console.log(`crash engine problem tests on real cores skipped: ${skip}`);
@@ -40,9 +40,7 @@ describe.skipIf(skip)('damaged cores, missing tools, wrong binaries', () => {
   let exe: string;
   let core: string;
   beforeAll(async () => {
-    dir = tempDir();
-    exe = await buildC(dir, 'null-deref', NULL_DEREF_C);
-    core = await crash(dir, [exe]);
+    ({ dir, exe, core } = await nullDerefCrash());
   });
 
   it('reads what survives of a truncated core, with a note', async () => {
