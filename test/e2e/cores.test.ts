@@ -28,9 +28,11 @@ describe.skipIf(why !== null)('cores', () => {
       pids.push(pid);
       copyFileSync(core, join(folder, `core.${pid}`));
     }
+    // The log's times must sit near the cores' (their mtimes), as a real crash's do.
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
     writeFileSync(join(folder, 'worker.log'), pids.map((pid, i) => [
-      `2026-11-23T03:00:0${i}.000Z clw-worker[pid=${pid}]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)`,
-      `2026-11-23T03:00:0${i}.500Z Supervisor: Respawning worker... (attempt ${i + 1}/10)`,
+      `${at(i * 1000)} clw-worker[pid=${pid}]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)`,
+      `${at(i * 1000 + 500)} Supervisor: Respawning worker... (attempt ${i + 1}/10)`,
     ].join('\n')).join('\n') + '\n');
     const report = JSON.parse((await clw([folder, '--exe', exe, '--format', 'json'])).stdout);
     const top = report.incidents[0];

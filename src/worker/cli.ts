@@ -1,0 +1,81 @@
+// `clw-worker run | enqueue`: parses arguments, validates the config, hands over. Thin on purpose.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ConfigError, loadConfig, type WorkerConfig } from './config.js';
+import { enqueue, newTask } from './queue.js';
+import { supervise } from './supervisor.js';
+import { reportConfigError } from './worker-main.js';
+
+class UsageError extends Error {}
+
+// The config is checked before anything starts, so a bad one fails at once with exit 78
+// instead of a supervisor respawning a worker that can never start.
+function config(path: string): WorkerConfig | number {
+  try {
+    return loadConfig(path);
+  } catch (err) {
+    if (err instanceof ConfigError) return reportConfigError(err);
+    throw err;
+  }
+}
+
+export async function main(argv = hideBin(process.argv)): Promise<number> {
+  let code = 0;
+  const parser = yargs(argv)
+    .scriptName('clw-worker')
+    .usage('$0 <command>  the reference OpenClaw worker runtime')
+    .command('run', 'run a supervised worker that takes tasks from the queue', (y) => y
+      .option('config', { alias: 'c', type: 'string', demandOption: true, describe: 'worker.toml' }),
+    async (a) => {
+      const cfg = config(a.config);
+      code = typeof cfg === 'number' ? cfg : await supervise(cfg);
+    })
+    .command('enqueue', 'add a task to the queue of a worker.toml', (y) => y
+      .option('config', { alias: 'c', type: 'string', demandOption: true, describe: 'worker.toml' })
+      .option('type', { alias: 't', type: 'string', demandOption: true, describe: 'task type: ok, sleep, alloc, busy' })
+      .option('payload', { type: 'string', default: '{}', describe: 'task payload as JSON, e.g. {"ms":500}' })
+      .option('id', { type: 'string', describe: 'task id (default: TYPE-random)' })
+      .option('count', { type: 'number', default: 1, describe: 'how many such tasks' }),
+    (a) => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(a.payload);
+      } catch {
+        throw new UsageError(`--payload is not JSON: ${a.payload}`);
+      }
+      if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw new UsageError('--payload must be a JSON object');
+      const cfg = config(a.config);
+      if (typeof cfg === 'number') {
+        code = cfg;
+        return;
+      }
+      for (let i = 0; i < a.count; i++) {
+        const task = newTask(a.type, payload as Record<string, unknown>, a.id && a.count > 1 ? `${a.id}-${i + 1}` : a.id);
+        enqueue(cfg.worker.queue, task);
+        process.stdout.write(`${task.id}\n`);
+      }
+    })
+    .demandCommand(1)
+    .strict()
+    .help()
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  try {
+    await parser.parseAsync();
+    return code;
+  } catch (err) {
+    process.stderr.write(`clw-worker: ${(err as Error).message}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}
+
+export function run(): void {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`clw-worker: ${(err as Error).stack ?? err}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,199 @@
+// The worker: takes tasks from the queue, runs each in a forked child under timeout_sec and
+// max_memory_gb, prints heartbeats, and drains on SIGTERM. Memory is enforced per task by a
+// watchdog on the child's VmRSS (the kernel cgroup path of issue 5 is not built yet).
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { WorkerConfig } from './config.js';
+import type { WorkerLog } from './log.js';
+import { oomReport, rssOf } from './memory.js';
+import { childEnv, onParentDeath, PARENT_ENV } from './parent.js';
+import { claim, type Claim } from './queue.js';
+import { TASK_TYPES } from './task-types.js';
+
+const TASK_ENTRY = fileURLToPath(new URL('./task-child.js', import.meta.url));
+const GiB = 1024 ** 3;
+const POLL_MS = 100;
+const WATCHDOG_MS = 100;
+
+interface Running {
+  claim: Claim;
+  child: ChildProcess;
+  started: number;
+  peakRss: number;
+  killedFor: 'timeout' | 'memory' | 'shutdown' | null;
+  timers: NodeJS.Timeout[];
+  done: Promise<void>;
+}
+
+export class Runner {
+  private readonly running = new Set<Running>();
+  private completed = 0;
+  private failed = 0;
+  private taken = 0;
+  private draining = false;
+  private drained: Promise<void> | null = null;
+  private readonly limitBytes: number;
+
+  constructor(
+    private readonly cfg: WorkerConfig,
+    private readonly log: WorkerLog,
+  ) {
+    this.limitBytes = Math.floor(cfg.task.max_memory_gb * GiB);
+  }
+
+  /** Runs until drained; resolves with the worker's exit code. */
+  async run(): Promise<number> {
+    const { worker: w, task: t } = this.cfg;
+    this.log.info(
+      `worker ${w.id} started: queue ${w.queue}, concurrency ${t.concurrency}, ` +
+        `max_memory_gb ${t.max_memory_gb}, timeout_sec ${t.timeout_sec}`,
+    );
+    const beat = setInterval(() => this.heartbeat(), w.heartbeat_sec * 1000);
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    // Repeated signals are ignored while draining: dying here would orphan the task children.
+    process.on('SIGTERM', () => void this.drain().then(stop));
+    process.on('SIGINT', () => void this.drain().then(stop));
+    // The supervisor is gone (killed): drain rather than run on unsupervised.
+    if (process.env[PARENT_ENV]) onParentDeath(() => void this.drain().then(stop));
+    const poll = setInterval(() => this.fill(stop), POLL_MS);
+    this.fill(stop);
+    await stopped;
+    clearInterval(poll);
+    clearInterval(beat);
+    this.heartbeat();
+    this.log.info(`worker ${w.id} stopped: completed=${this.completed} failed=${this.failed}`);
+    return 0;
+  }
+
+  // Starts tasks while there are free slots; after max_tasks_per_worker the worker drains so the
+  // supervisor starts a fresh process (the recycling that bounds a slow leak).
+  private fill(stop: () => void): void {
+    const max = this.cfg.worker.max_tasks_per_worker;
+    while (!this.draining && this.running.size < this.cfg.task.concurrency) {
+      if (max > 0 && this.taken >= max) {
+        this.log.info(`recycling: ${this.taken} tasks taken (max_tasks_per_worker=${max})`);
+        void this.drain().then(stop);
+        return;
+      }
+      let c: Claim | null;
+      try {
+        c = claim(this.cfg.worker.queue);
+      } catch (err) {
+        // Try again at the next poll rather than spin on a queue that keeps failing.
+        this.log.warn(`queue ${this.cfg.worker.queue}: could not take a task: ${(err as Error).message}`);
+        return;
+      }
+      if (!c) return;
+      this.taken++;
+      this.start(c);
+    }
+  }
+
+  private start(c: Claim): void {
+    const { task } = c;
+    if (!Object.hasOwn(TASK_TYPES, task.type)) {
+      this.failed++;
+      this.log.warn(`task '${task.id}' failed: unknown task type '${task.type}' (known: ${Object.keys(TASK_TYPES).join(', ')})`);
+      c.finish('failed');
+      return;
+    }
+    const child = fork(TASK_ENTRY, [JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: childEnv() });
+    const r: Running = { claim: c, child, started: Date.now(), peakRss: 0, killedFor: null, timers: [], done: Promise.resolve() };
+    this.log.info(`task '${task.id}' started: type ${task.type}, task pid ${child.pid}`);
+    const timeoutMs = this.cfg.task.timeout_sec * 1000;
+    r.timers.push(setTimeout(() => this.onTimeout(r), timeoutMs));
+    r.timers.push(setInterval(() => this.watch(r), WATCHDOG_MS));
+    r.done = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.finish(r, code, signal);
+        resolve();
+      });
+    });
+    this.running.add(r);
+  }
+
+  private onTimeout(r: Running): void {
+    const ran = ((Date.now() - r.started) / 1000).toFixed(1);
+    this.log.error(
+      `clw-task-timeout: task '${r.claim.task.id}' exceeded timeout_sec=${this.cfg.task.timeout_sec} ` +
+        `(ran ${ran}s); killing task pid ${r.child.pid}`,
+    );
+    r.killedFor = 'timeout';
+    r.child.kill('SIGTERM');
+    // A task that ignores SIGTERM (or is stuck in a busy loop) gets SIGKILL after the grace period.
+    r.timers.push(setTimeout(() => r.child.kill('SIGKILL'), this.cfg.worker.grace_period_sec * 1000));
+  }
+
+  private watch(r: Running): void {
+    if (r.killedFor === 'memory' || !r.child.pid) return;
+    const rss = rssOf(r.child.pid);
+    r.peakRss = Math.max(r.peakRss, rss);
+    if (rss <= this.limitBytes) return;
+    r.killedFor = 'memory';
+    r.child.kill('SIGKILL');
+    oomReport(this.log, this.cfg.worker.id, this.limitBytes, rss, r.peakRss, {
+      active: this.running.size, completed: this.completed, failed: this.failed,
+    });
+    this.log.error(`task '${r.claim.task.id}' (task pid ${r.child.pid}) killed with SIGKILL by the memory watchdog`);
+  }
+
+  private finish(r: Running, code: number | null, signal: NodeJS.Signals | null): void {
+    for (const t of r.timers) clearTimeout(t);
+    this.running.delete(r);
+    const { task } = r.claim;
+    const secs = ((Date.now() - r.started) / 1000).toFixed(1);
+    const ok = code === 0 && r.killedFor === null;
+    if (ok) this.completed++;
+    else this.failed++;
+    try {
+      r.claim.finish(ok ? 'done' : 'failed');
+    } catch (err) {
+      this.log.warn(`task '${task.id}': could not move it out of claimed: ${(err as Error).message}`);
+    }
+    if (ok) this.log.info(`task '${task.id}' completed in ${secs}s`);
+    else {
+      const how = signal ? `signal ${signal}` : `status ${code}`;
+      const why = r.killedFor ? ` (${r.killedFor})` : '';
+      this.log.warn(`task '${task.id}' failed after ${secs}s: task pid ${r.child.pid} ended by ${how}${why}`);
+    }
+  }
+
+  heartbeat(): void {
+    let rss = rssOf(process.pid);
+    for (const r of this.running) if (r.child.pid) rss += rssOf(r.child.pid);
+    // The limit is per task, so what the worker's tasks may use together is limit x concurrency.
+    const limit = this.limitBytes * this.cfg.task.concurrency;
+    this.log.info(
+      `heartbeat rss_bytes=${rss} limit_bytes=${limit} active=${this.running.size} ` +
+        `completed=${this.completed} failed=${this.failed}`,
+    );
+  }
+
+  /** Stops taking tasks, waits up to grace_period_sec for the running ones, then SIGKILLs them. */
+  drain(): Promise<void> {
+    // One drain, however many signals ask for it: every caller waits for the same end.
+    this.drained ??= this.doDrain();
+    return this.drained;
+  }
+
+  private async doDrain(): Promise<void> {
+    this.draining = true;
+    const grace = this.cfg.worker.grace_period_sec;
+    this.log.info(`shutdown: waiting up to grace period ${grace}s for ${this.running.size} tasks`);
+    const all = Promise.all([...this.running].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), grace * 1000)));
+    const late = await Promise.race([all.then(() => false), expired]);
+    clearTimeout(timer);
+    if (!late) return;
+    for (const r of this.running) {
+      this.log.warn(
+        `shutdown: task '${r.claim.task.id}' (pid ${r.child.pid}) did not stop within grace period ${grace}s; sending SIGKILL`,
+      );
+      r.killedFor = 'shutdown';
+      r.child.kill('SIGKILL');
+    }
+    await all;
+  }
+}

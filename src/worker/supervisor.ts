@@ -1,0 +1,84 @@
+// The supervisor behind `clw-worker run`: forks the worker process, respawns it when it dies (with
+// a doubling backoff, up to max_restarts), and forwards SIGTERM/SIGINT so the worker drains.
+import { fork, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { WorkerConfig } from './config.js';
+import { supervisorLine, WorkerLog } from './log.js';
+import { childEnv } from './parent.js';
+import { EX_CONFIG } from './worker-main.js';
+
+const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
+const MAX_BACKOFF_MS = 30_000;
+// A worker that stayed up this long was healthy: its death starts a fresh restart budget.
+const STABLE_MS = 60_000;
+
+/** The exit status a shell would show: 128 + the signal number for a signal death. */
+export function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  if (signal) return 128 + (constants.signals[signal] ?? 0);
+  return code ?? 0;
+}
+
+export async function supervise(cfg: WorkerConfig): Promise<number> {
+  const log = new WorkerLog(cfg.worker.log_file, 'clw-supervisor');
+  const id = cfg.worker.id;
+  const max = cfg.worker.max_restarts;
+  let attempts = 0;
+  let stopping = false;
+  let child: ChildProcess | null = null;
+  let wake: (() => void) | null = null;
+
+  const stop = (sig: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${sig} received: stopping worker ${id}`);
+    child?.kill('SIGTERM');
+    wake?.();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  for (;;) {
+    const started = Date.now();
+    // detached: false and stdio inherited, so the worker's stderr lines reach the terminal too.
+    child = fork(WORKER_ENTRY, [cfg.path], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: childEnv() });
+    log.info(`worker ${id} started (pid ${child.pid})`);
+    const pid = child.pid;
+    const status = await new Promise<number>((resolve) =>
+      child!.once('exit', (code, signal) => resolve(exitStatus(code, signal))),
+    );
+    child = null;
+    if (stopping) {
+      log.info(`worker ${pid} exited with code ${status} after drain`);
+      return status === 0 ? 0 : status;
+    }
+    if (status === 0) {
+      // A clean exit without a stop request is a recycle (max_tasks_per_worker): not a failure.
+      log.info(`worker ${pid} exited with code 0 after recycling; starting a fresh one`);
+      continue;
+    }
+    log.warn(`worker ${pid} exited with code ${status}`);
+    if (status === EX_CONFIG) {
+      // Like systemd's RestartPreventExitStatus=78: every respawn would fail the same way.
+      supervisorLine(log, `giving up on ${id} after ${attempts} attempts: configuration error (exit 78)`);
+      return EX_CONFIG;
+    }
+    if (Date.now() - started >= STABLE_MS) attempts = 0;
+    if (attempts >= max) {
+      supervisorLine(log, `giving up on ${id} after ${attempts} attempts`);
+      return 1;
+    }
+    attempts++;
+    const backoff = Math.min(cfg.worker.restart_backoff_ms * 2 ** (attempts - 1), MAX_BACKOFF_MS);
+    supervisorLine(log, `Respawning worker... (attempt ${attempts}/${max}) after ${backoff}ms backoff`);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, backoff);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    wake = null;
+    if (stopping) return 0;
+  }
+}

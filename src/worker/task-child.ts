@@ -1,0 +1,28 @@
+// The entry of a forked task child: runs one built-in task type and exits 0 on success.
+// Each task gets its own process so a runaway task (memory, CPU, a hang) can be killed alone.
+import type { Task } from './queue.js';
+import { onParentDeath } from './parent.js';
+import { TASK_TYPES } from './task-types.js';
+
+async function main(): Promise<void> {
+  // The worker died (SIGKILL, a crash): a task nobody waits for must not run on as an orphan.
+  onParentDeath(() => {
+    process.stderr.write(`task child ${process.pid}: worker gone, exiting\n`);
+    process.exit(1);
+  });
+  const task = JSON.parse(process.argv[2] ?? '{}') as Task;
+  const handler = TASK_TYPES[task.type];
+  if (!handler) {
+    process.stderr.write(`unknown task type '${task.type}'\n`);
+    process.exit(2);
+  }
+  try {
+    await handler(task.payload ?? {});
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`task '${task.id}' threw: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+void main();
