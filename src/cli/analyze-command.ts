@@ -9,7 +9,7 @@ import { render, type Format } from '../report/index.js';
 import { loadRules } from '../rules/loader.js';
 import { EXIT } from './errors.js';
 import { gatherSources, type InputArgs } from './gather-sources.js';
-import { parseWindow, rulesCacheFor, rulesDir, useColor } from './options.js';
+import { analysisNow, parseWindow, rulesCacheFor, rulesDir, useColor } from './options.js';
 import { progressBar } from './progress.js';
 import { streamPrinter } from './stream-printer.js';
 
@@ -44,7 +44,8 @@ export function exitCodeForReport(report: Report, failOn: Severity | 'never'): n
 }
 
 export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
-  const window = parseWindow(args.since, args.until);
+  const now = analysisNow();
+  const window = parseWindow(args.since, args.until, now);
   const dir = rulesDir(args.rules);
   const { ruleSet, problems } = loadRules(dir, rulesCacheFor(dir));
   const abort = new AbortController();
@@ -60,7 +61,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   const progress = progressBar(io.stderr, sources.filter((s) => !s.live));
   const inputErrors: string[] = [];
   const analysis = new Analysis({
-    sources, rules: ruleSet, window, top: args.top, signal: abort.signal,
+    sources, rules: ruleSet, window, now, top: args.top, signal: abort.signal,
     cores, coreOptions: { exe: args.exe, timeoutMs: (args.gdbTimeout ?? 30) * 1000 },
     notes: [...errors, ...notes, ...problems.map((p) => `rules: ${p}`)],
     onIncident: live ? streamPrinter(io.stdout, args.format, useColor(io.stdout)) : undefined,

@@ -14,6 +14,16 @@ export function rulesCacheFor(dir: string): string | undefined {
   return dir === DEFAULT_RULES_DIR ? DEFAULT_RULES_CACHE : undefined;
 }
 
+/** "Now" for the analysis: CLW_DIAG_NOW (an ISO time) analyses saved captures as of when they were
+ *  taken: the year of syslog stamps, which have none, and relative --since values follow it. */
+export function analysisNow(env = process.env): number {
+  const v = env.CLW_DIAG_NOW;
+  if (!v) return Date.now();
+  const t = parseTimeBound(v);
+  if (t === null || !/^\d{4}-/.test(v)) throw new UsageError(`CLW_DIAG_NOW=${JSON.stringify(v)}: expected an ISO time like 2026-11-20T10:00:00Z`);
+  return t;
+}
+
 export function parseWindow(since: string | undefined, until: string | undefined, now = Date.now()): TimeWindow {
   const read = (flag: string, v: string | undefined): number | null => {
     if (v === undefined || v === '') return null;

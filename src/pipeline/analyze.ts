@@ -22,6 +22,8 @@ export interface AnalyzeRequest {
   onProgress?: (source: Source, bytes: number) => void;
   /** Ends live sources. */
   signal?: AbortSignal;
+  /** "Now" for year-less syslog stamps (default: the clock). */
+  now?: number;
   /** Core dumps to read with gdb, and how. */
   cores?: string[];
   coreOptions?: CoreOptions;
@@ -50,6 +52,7 @@ export class Analysis {
       onProgress: (b) => this.req.onProgress?.(src, b),
       size: src.size?.(),
       signal: this.req.signal,
+      now: this.req.now,
     });
     this.summaries.push(summary);
   }

@@ -23,6 +23,8 @@ export interface ScanOptions {
   size?: number;
   /** Ends live sources (Ctrl-C, SIGTERM). */
   signal?: AbortSignal;
+  /** "Now" for year-less syslog stamps. */
+  now?: number;
 }
 
 export async function scanSource(src: Source, opts: ScanOptions): Promise<SourceSummary> {
@@ -31,7 +33,7 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     source: src.name,
     sourceKind: src.kind,
     window: opts.window,
-    envelope: { kernelOnly: src.kernelOnly, bootTime: src.bootTime },
+    envelope: { kernelOnly: src.kernelOnly, bootTime: src.bootTime, reference: opts.now },
     live: src.live,
     onEvent: opts.onEvent,
     onNote: (n) => { summary.errors.push(n); opts.onNote(n); },

@@ -105,6 +105,16 @@ describe('mistakes are made safely', () => {
     expect(oneLine(r.stderr)).toBe('clw-diag: --since "yesterday": expected a duration like 1h, 30m, 2d or an ISO time like 2026-11-20T10:00:00Z');
   });
 
+  it('places year-less syslog stamps by CLW_DIAG_NOW, and refuses a bad one', async () => {
+    const dir = logDir({ 'kern.log': 'Dec 31 23:59:00 node-3 kernel: [ 1.0] clw-worker[812]: segfault at 0 ip 0000000000401136 sp 00007ffd3c1f0a20 error 4 in clw-worker[401000+1000]\n' });
+    const asOf = async (now: string) => JSON.parse((await clw([dir, '--format', 'json'], { env: { CLW_DIAG_NOW: now } })).stdout).incidents[0].firstSeen;
+    expect(await asOf('2027-01-02T00:00:00Z')).toMatch(/^2026-12-31T/);
+    expect(await asOf('2028-02-01T00:00:00Z')).toMatch(/^2027-12-31T/);
+    const bad = await clw([dir], { env: { CLW_DIAG_NOW: 'tomorrow' } });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toBe('clw-diag: CLW_DIAG_NOW="tomorrow": expected an ISO time like 2026-11-20T10:00:00Z');
+  });
+
   it('an unknown flag or format is a usage error', async () => {
     expect((await clw(['--frobnicate'])).exitCode).toBe(2);
     const r = await clw(['x', '--format', 'pdf']);
