@@ -3,6 +3,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError, loadConfig, type WorkerConfig } from './config.js';
 import { enqueue, newTask } from './queue.js';
+import { reproduce } from './reproduce.js';
+import { SCENARIOS } from './scenarios/index.js';
 import { supervise } from './supervisor.js';
 import { reportConfigError } from './worker-main.js';
 
@@ -32,7 +34,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     })
     .command('enqueue', 'add a task to the queue of a worker.toml', (y) => y
       .option('config', { alias: 'c', type: 'string', demandOption: true, describe: 'worker.toml' })
-      .option('type', { alias: 't', type: 'string', demandOption: true, describe: 'task type: ok, sleep, alloc, busy' })
+      .option('type', { alias: 't', type: 'string', demandOption: true, describe: 'task type: ok, sleep, alloc, busy, native' })
       .option('payload', { type: 'string', default: '{}', describe: 'task payload as JSON, e.g. {"ms":500}' })
       .option('id', { type: 'string', describe: 'task id (default: TYPE-random)' })
       .option('count', { type: 'number', default: 1, describe: 'how many such tasks' }),
@@ -54,6 +56,15 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
         enqueue(cfg.worker.queue, task);
         process.stdout.write(`${task.id}\n`);
       }
+    })
+    .command('reproduce <scenario>', 'run the real worker into a failure and keep what an operator would have', (y) => y
+      .positional('scenario', { type: 'string', demandOption: true, choices: Object.keys(SCENARIOS), describe: 'the failure' })
+      .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'folder for worker.toml, worker.log, dmesg.txt, cores' }),
+    async (a) => {
+      const r = await reproduce(a.scenario, a.out);
+      for (const n of r.notes) process.stderr.write(`clw-worker: note: ${n}\n`);
+      process.stdout.write(`${a.scenario}: ${r.reproduced ? 'reproduced' : 'NOT reproduced'} in ${r.dir} (worker exit ${r.exitCode})\n`);
+      code = r.reproduced ? 0 : 1;
     })
     .demandCommand(1)
     .strict()

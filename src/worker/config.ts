@@ -27,6 +27,9 @@ const TaskSection = z
     concurrency: z.number().int().positive().default(4),
     enable_core_dumps: z.boolean().default(false),
     plugin_dir: z.string().min(1).optional(),
+    // true: each task child runs in its own memory cgroup limited to max_memory_gb, so the kernel
+    // OOM killer enforces it (root only; the RSS watchdog takes over when none can be made).
+    memory_cgroup: z.boolean().default(false),
   })
   .strict();
 

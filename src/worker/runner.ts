@@ -1,11 +1,14 @@
 // The worker: takes tasks from the queue, runs each in a forked child under timeout_sec and
 // max_memory_gb, prints heartbeats, and drains on SIGTERM. Memory is enforced per task by a
-// watchdog on the child's VmRSS (the kernel cgroup path of issue 5 is not built yet).
+// watchdog on the child's VmRSS, or with memory_cgroup by the kernel through a cgroup per task.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { constants } from 'node:os';
+import { confine, release, type MemoryCgroup } from './cgroup.js';
 import type { WorkerConfig } from './config.js';
 import type { WorkerLog } from './log.js';
 import { oomReport, rssOf } from './memory.js';
+import { CORE_DIR_ENV, CORE_DUMPS_ENV, logCrash, type NativeCrash } from './native.js';
 import { childEnv, onParentDeath, PARENT_ENV } from './parent.js';
 import { claim, type Claim } from './queue.js';
 import { TASK_TYPES } from './task-types.js';
@@ -22,6 +25,8 @@ interface Running {
   peakRss: number;
   killedFor: 'timeout' | 'memory' | 'shutdown' | null;
   timers: NodeJS.Timeout[];
+  cgroup: MemoryCgroup | null;
+  crash: NativeCrash | null;
   done: Promise<void>;
 }
 
@@ -98,12 +103,23 @@ export class Runner {
       c.finish('failed');
       return;
     }
-    const child = fork(TASK_ENTRY, [JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: childEnv() });
-    const r: Running = { claim: c, child, started: Date.now(), peakRss: 0, killedFor: null, timers: [], done: Promise.resolve() };
+    const env = { ...childEnv(), [CORE_DIR_ENV]: this.cfg.worker.core_dir, [CORE_DUMPS_ENV]: this.cfg.task.enable_core_dumps ? '1' : '0' };
+    const child = fork(TASK_ENTRY, [JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+    const r: Running = {
+      claim: c, child, started: Date.now(), peakRss: 0, killedFor: null, timers: [], cgroup: null, crash: null, done: Promise.resolve(),
+    };
     this.log.info(`task '${task.id}' started: type ${task.type}, task pid ${child.pid}`);
+    if (this.cfg.task.memory_cgroup && child.pid) {
+      // The child joins its cgroup right after fork, before its task has allocated much.
+      r.cgroup = confine(this.log, `clw-worker-${this.cfg.worker.id}-${child.pid}`, child.pid, this.limitBytes);
+    }
     const timeoutMs = this.cfg.task.timeout_sec * 1000;
     r.timers.push(setTimeout(() => this.onTimeout(r), timeoutMs));
     r.timers.push(setInterval(() => this.watch(r), WATCHDOG_MS));
+    // A native handler's crash, reported by the task child before it exits (native.ts).
+    child.on('message', (m: NativeCrash) => {
+      if (m?.kind === 'native-crash') r.crash = m;
+    });
     r.done = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.finish(r, code, signal);
@@ -129,7 +145,8 @@ export class Runner {
     if (r.killedFor === 'memory' || !r.child.pid) return;
     const rss = rssOf(r.child.pid);
     r.peakRss = Math.max(r.peakRss, rss);
-    if (rss <= this.limitBytes) return;
+    // In a cgroup the kernel enforces the limit; a second killer here would race it.
+    if (r.cgroup || rss <= this.limitBytes) return;
     r.killedFor = 'memory';
     r.child.kill('SIGKILL');
     oomReport(this.log, this.cfg.worker.id, this.limitBytes, rss, r.peakRss, {
@@ -143,6 +160,14 @@ export class Runner {
     this.running.delete(r);
     const { task } = r.claim;
     const secs = ((Date.now() - r.started) / 1000).toFixed(1);
+    const kernelOom = r.cgroup ? release(r.cgroup) : 0;
+    if (r.crash) logCrash(this.log, task.id, r.crash);
+    // A signal the worker did not send: the exit status line the clw-exit-code rule joins to the
+    // kernel's or the core's account of the same pid.
+    if (signal && r.killedFor === null) {
+      const oom = kernelOom > 0 ? ' (killed by the kernel OOM killer in its memory cgroup)' : '';
+      this.log.error(`worker ${r.child.pid} exited with code ${128 + (constants.signals[signal] ?? 0)}${oom}`);
+    }
     const ok = code === 0 && r.killedFor === null;
     if (ok) this.completed++;
     else this.failed++;

@@ -1,3 +1,5 @@
+import { runNative } from './native.js';
+
 // The built-in task types. Each runs inside a forked task child (task-child.ts), never in the worker.
 const MiB = 1024 * 1024;
 
@@ -29,5 +31,9 @@ export const TASK_TYPES: Record<string, (payload: Record<string, unknown>) => Pr
     let x = 0;
     while (Date.now() < until) x = (x * 31 + 7) % 1_000_003;
     if (x < 0) throw new Error('unreachable');
+  },
+  // A native handler in C (native/handlers.ts): 'segv' dereferences NULL, 'abort' fails an assertion.
+  async native(p) {
+    await runNative(typeof p.handler === 'string' ? p.handler : 'ok');
   },
 };
