@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { BIN, clw } from './cli.js';
-import { cgroupUnavailable, makeMemoryCgroup } from './memory-cgroup.js';
+import { cgroupUnavailable, makeMemoryCgroup, removeSoon } from '../../src/worker/cgroup.js';
 
 const unavailable = cgroupUnavailable();
 if (unavailable) console.log(`skipping the kernel OOM test: ${unavailable}`);
@@ -12,9 +12,11 @@ describe('--dmesg', () => {
   it.skipIf(unavailable !== null)('finds a real OOM kill in a memory cgroup, with its pid and figures', async () => {
     const cg = makeMemoryCgroup(`clw-diag-test-${process.pid}-${Date.now()}`, 64 << 20);
     try {
-      // The shell joins the cgroup and becomes python (same pid), which then outgrows 64 MiB.
-      const child = execa('sh', ['-c', `echo $$ > ${cg.procs} && exec python3 -c "a = b'x' * (256 << 20)"`], { reject: false });
+      // The shell waits until it is in the cgroup, then becomes python (same pid), which outgrows 64 MiB.
+      const child = execa('sh', ['-c', `read go && exec python3 -c "a = b'x' * (256 << 20)"`], { reject: false });
       const pid = child.pid!;
+      cg.add(pid);
+      child.stdin!.end('go\n');
       const result = await child;
       expect(result.signal).toBe('SIGKILL');
       const r = await clw(['--dmesg', '--since', '5m', '--format', 'json']);
@@ -28,7 +30,7 @@ describe('--dmesg', () => {
       expect(kill.evidence.length).toBeGreaterThan(5);
       expect(report.sources[0]).toMatchObject({ kind: 'dmesg', name: 'dmesg' });
     } finally {
-      cg.remove();
+      removeSoon(cg);
     }
   }, 30_000);
 
