@@ -3,7 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Incident, Report, Severity } from '../types.js';
-import { cut, formatFact, headline, pickEvidence, shortTime, shownFacts, sourceLabel, wrap } from './format-facts.js';
+import { cut, headline, pickEvidence, shortTime, shownFacts, sourceLabel, wrap } from './format-facts.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -98,4 +98,3 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   return parts.join('\n') + '\n';
 }
 
-export { formatFact };

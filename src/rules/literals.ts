@@ -123,7 +123,3 @@ export function requiredLiterals(source: string, flags = ''): RequiredLiterals |
   const ignoreCase = flags.includes('i');
   return { literals: set.map((s) => (ignoreCase ? s.toLowerCase() : s)), ignoreCase };
 }
-
-export function literalStrength(lits: RequiredLiterals | null): number {
-  return lits ? Math.min(...lits.literals.map((s) => s.length)) : 0;
-}
