@@ -15,6 +15,9 @@ const WorkerSection = z
     restart_backoff_ms: z.number().int().nonnegative().default(1000),
     grace_period_sec: z.number().nonnegative().default(30),
     heartbeat_sec: z.number().positive().default(30),
+    // where task children's stdout and stderr go (appended), as journald would keep a unit's
+    // output; unset: the worker's own stderr
+    stderr_file: z.string().min(1).optional(),
     // 0: never recycle the worker
     max_tasks_per_worker: z.number().int().nonnegative().default(0),
   })
@@ -149,6 +152,7 @@ export function loadConfig(file: string): WorkerConfig {
   w.queue = resolve(base, w.queue);
   w.log_file = resolve(base, w.log_file);
   w.core_dir = resolve(base, w.core_dir);
+  if (w.stderr_file) w.stderr_file = resolve(base, w.stderr_file);
   if (cfg.task.plugin_dir) cfg.task.plugin_dir = resolve(base, cfg.task.plugin_dir);
   return { ...cfg, path };
 }

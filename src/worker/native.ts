@@ -8,6 +8,7 @@ import { constants, homedir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerLog } from './log.js';
 import { HANDLERS_C } from './native/handlers.js';
+import { tell } from './task-messages.js';
 
 /** Set by the runner for each task child: where cores go, and whether they are on. */
 export const CORE_DIR_ENV = 'CLW_CORE_DIR';
@@ -90,7 +91,7 @@ export async function runNative(handler: string): Promise<void> {
     core: cores ? findCore(coreDir, child.pid ?? 0) : null,
     message: stderr.split('\n').filter((l) => l.trim() && !l.startsWith('clw-native: ')).at(-1) ?? null,
   };
-  await new Promise<void>((r) => (process.send ? process.send(crash, () => r()) : r()));
+  await tell(crash);
   process.exit(128 + crash.signalNumber);
 }
 

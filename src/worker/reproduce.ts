@@ -1,6 +1,6 @@
 // `clw-worker reproduce SCENARIO --out DIR`: runs the real worker (`clw-worker run` as a separate
 // process, the way an operator starts it) into a failure and leaves in DIR what an operator would
-// have: worker.toml, worker.log, dmesg.txt when the kernel took part, and any core files.
+// have: worker.toml, worker.log, the tasks' stderr.log, dmesg.txt when the kernel took part, and any core files.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ function toml(o: Record<string, unknown>): string {
 
 /** The worker.toml of a scenario: paths relative to DIR, so DIR is self-contained. */
 export function scenarioConfig(s: Scenario): string {
-  const w = { id: 'worker-01', queue: 'queue', log_file: 'worker.log', core_dir: 'cores', heartbeat_sec: 30,
+  const w = { id: 'worker-01', queue: 'queue', log_file: 'worker.log', core_dir: 'cores', stderr_file: 'stderr.log', heartbeat_sec: 30,
     grace_period_sec: 1, max_restarts: 2, restart_backoff_ms: 100, ...s.worker };
   const t = { max_memory_gb: 1, timeout_sec: 10, concurrency: 1, ...s.task };
   return `[worker]\n${toml(w)}\n\n[task]\n${toml(t)}\n`;

@@ -2,15 +2,17 @@
 // max_memory_gb, prints heartbeats, and drains on SIGTERM. Memory is enforced per task by a
 // watchdog on the child's VmRSS, or with memory_cgroup by the kernel through a cgroup per task.
 import { fork, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { constants } from 'node:os';
 import { confine, release, type MemoryCgroup } from './cgroup.js';
 import type { WorkerConfig } from './config.js';
-import type { WorkerLog } from './log.js';
+import { WorkerLog } from './log.js';
 import { oomReport, rssOf } from './memory.js';
 import { CORE_DIR_ENV, CORE_DUMPS_ENV, logCrash, type NativeCrash } from './native.js';
 import { childEnv, onParentDeath, PARENT_ENV } from './parent.js';
 import { claim, type Claim } from './queue.js';
+import type { TaskMessage } from './task-messages.js';
 import { TASK_TYPES } from './task-types.js';
 
 const TASK_ENTRY = fileURLToPath(new URL('./task-child.js', import.meta.url));
@@ -27,6 +29,8 @@ interface Running {
   timers: NodeJS.Timeout[];
   cgroup: MemoryCgroup | null;
   crash: NativeCrash | null;
+  /** the error the task child reported before it exited 1 */
+  error: string | null;
   done: Promise<void>;
 }
 
@@ -38,12 +42,15 @@ export class Runner {
   private draining = false;
   private drained: Promise<void> | null = null;
   private readonly limitBytes: number;
+  private readonly output: number | 'inherit';
 
   constructor(
     private readonly cfg: WorkerConfig,
     private readonly log: WorkerLog,
   ) {
     this.limitBytes = Math.floor(cfg.task.max_memory_gb * GiB);
+    // O_APPEND, like the log: the worker's children and a restarted worker add to the same file.
+    this.output = cfg.worker.stderr_file ? openSync(cfg.worker.stderr_file, 'a') : 'inherit';
   }
 
   /** Runs until drained; resolves with the worker's exit code. */
@@ -104,9 +111,9 @@ export class Runner {
       return;
     }
     const env = { ...childEnv(), [CORE_DIR_ENV]: this.cfg.worker.core_dir, [CORE_DUMPS_ENV]: this.cfg.task.enable_core_dumps ? '1' : '0' };
-    const child = fork(TASK_ENTRY, [JSON.stringify(task)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+    const child = fork(TASK_ENTRY, [JSON.stringify(task)], { stdio: ['ignore', this.output, this.output, 'ipc'], env });
     const r: Running = {
-      claim: c, child, started: Date.now(), peakRss: 0, killedFor: null, timers: [], cgroup: null, crash: null, done: Promise.resolve(),
+      claim: c, child, started: Date.now(), peakRss: 0, killedFor: null, timers: [], cgroup: null, crash: null, error: null, done: Promise.resolve(),
     };
     this.log.info(`task '${task.id}' started: type ${task.type}, task pid ${child.pid}`);
     if (this.cfg.task.memory_cgroup && child.pid) {
@@ -116,10 +123,7 @@ export class Runner {
     const timeoutMs = this.cfg.task.timeout_sec * 1000;
     r.timers.push(setTimeout(() => this.onTimeout(r), timeoutMs));
     r.timers.push(setInterval(() => this.watch(r), WATCHDOG_MS));
-    // A native handler's crash, reported by the task child before it exits (native.ts).
-    child.on('message', (m: NativeCrash) => {
-      if (m?.kind === 'native-crash') r.crash = m;
-    });
+    child.on('message', (m: TaskMessage) => this.onMessage(r, m));
     r.done = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.finish(r, code, signal);
@@ -127,6 +131,17 @@ export class Runner {
       });
     });
     this.running.add(r);
+  }
+
+  // What the task child tells the worker (task-messages.ts): a native crash is logged when the
+  // child has exited, with its exit status; the rest goes to worker.log at once.
+  private onMessage(r: Running, m: TaskMessage): void {
+    if (m?.kind === 'native-crash') r.crash = m;
+    else if (m?.kind === 'task-error') r.error = m.message;
+    else if (m?.kind === 'log') {
+      const log = m.pid ? new WorkerLog(this.log.file, this.log.processName, m.pid, this.log.toStderr) : this.log;
+      log.log(m.level, m.msg);
+    }
   }
 
   private onTimeout(r: Running): void {
@@ -162,6 +177,7 @@ export class Runner {
     const secs = ((Date.now() - r.started) / 1000).toFixed(1);
     const kernelOom = r.cgroup ? release(r.cgroup) : 0;
     if (r.crash) logCrash(this.log, task.id, r.crash);
+    if (r.error) this.log.error(`task '${task.id}' failed: ${r.error}`);
     // A signal the worker did not send: the exit status line the clw-exit-code rule joins to the
     // kernel's or the core's account of the same pid.
     if (signal && r.killedFor === null) {

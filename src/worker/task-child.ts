@@ -3,6 +3,7 @@
 import type { Task } from './queue.js';
 import { onParentDeath } from './parent.js';
 import { TASK_TYPES } from './task-types.js';
+import { tell } from './task-messages.js';
 
 async function main(): Promise<void> {
   // The worker died (SIGKILL, a crash): a task nobody waits for must not run on as an orphan.
@@ -20,7 +21,10 @@ async function main(): Promise<void> {
     await handler(task.payload ?? {});
     process.exit(0);
   } catch (err) {
-    process.stderr.write(`task '${task.id}' threw: ${(err as Error).message}\n`);
+    const message = (err as Error).message;
+    process.stderr.write(`task '${task.id}' threw: ${message}\n`);
+    // The worker logs the reason in worker.log: stderr alone may go nowhere an operator looks.
+    await tell({ kind: 'task-error', message });
     process.exit(1);
   }
 }

@@ -1,0 +1,25 @@
+// What a task child may tell its worker over the fork IPC channel. The worker writes these into
+// worker.log, so a task's own account (its error, a GC pause it measured) reaches the operator.
+import type { Level } from './log.js';
+import type { NativeCrash } from './native.js';
+
+/** The task failed with this error (the child then exits 1). */
+export interface TaskError {
+  kind: 'task-error';
+  message: string;
+}
+
+/** A line for worker.log; `pid` names the process the line is about (default: the worker). */
+export interface TaskLogLine {
+  kind: 'log';
+  level: Level;
+  msg: string;
+  pid?: number;
+}
+
+export type TaskMessage = TaskError | TaskLogLine | NativeCrash;
+
+/** Sends a message to the worker and waits until it is handed over (no-op outside a fork). */
+export function tell(m: TaskMessage): Promise<void> {
+  return new Promise((r) => (process.send ? process.send(m, () => r()) : r()));
+}
