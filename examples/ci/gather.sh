@@ -246,7 +246,8 @@ fi
 for pair in markdown:report.md html:report.html junit:junit.xml; do
   format=${pair%%:*} file=$out/${pair#*:}
   [ -f "$out/report.json" ] || break
-  # Its notes were said by the first run; only a failure to write this format is news.
+  # The first run said the notes (and, with GITHUB_ACTIONS=true, printed the workflow commands that
+  # annotate the run); here only a failure to write this format is news.
   diag "${inputs[@]}" --format "$format" --output "$file" >/dev/null 2>"$out/.diag.err"
   [ -f "$file" ] || say "clw-diag wrote no $format report: $(grep -v '^Run ' "$out/.diag.err" | head -n 1 | cut -c1-200)"
 done

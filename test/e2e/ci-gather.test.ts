@@ -35,7 +35,7 @@ function pathWithout(tools: string[]): string {
 const BARE_PATH = pathWithout(['dmesg', 'journalctl', 'coredumpctl', 'sudo']);
 
 function gather(args: string[], env: Record<string, string> = {}) {
-  return execa('bash', [GATHER, '--clw-diag', DIAG, ...args], { reject: false, env: { GITHUB_STEP_SUMMARY: '', NO_COLOR: '1', ...env } });
+  return execa('bash', [GATHER, '--clw-diag', DIAG, ...args], { reject: false, env: { GITHUB_STEP_SUMMARY: '', GITHUB_ACTIONS: '', NO_COLOR: '1', ...env } });
 }
 
 interface Incident { rank: number; category: string; facts: Record<string, unknown>; crash: { cores: string[] } | null }
