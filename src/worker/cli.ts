@@ -3,6 +3,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError, loadConfig, type WorkerConfig } from './config.js';
 import { enqueue, newTask } from './queue.js';
+import { benchCommand } from './bench.js';
+import { BenchArgumentError } from './bench/options.js';
 import { reproduce } from './reproduce.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { supervise } from './supervisor.js';
@@ -65,6 +67,22 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       for (const n of r.notes) process.stderr.write(`clw-worker: note: ${n}\n`);
       process.stdout.write(`${a.scenario}: ${r.reproduced ? 'reproduced' : 'NOT reproduced'} in ${r.dir} (worker exit ${r.exitCode})\n`);
       code = r.reproduced ? 0 : 1;
+    })
+    .command('bench', 'load-run the real worker: N tasks at a concurrency; completed, failed, retried, crashes, peak RSS', (y) => y
+      .option('tasks', { alias: 'n', type: 'number', demandOption: true, describe: 'how many tasks to queue' })
+      .option('type', { alias: 't', type: 'string', demandOption: true, describe: 'task type: ok, sleep, alloc, busy, native' })
+      .option('concurrency', { type: 'number', demandOption: true, describe: 'tasks at once (overrides the config\'s)' })
+      .option('payload', { type: 'string', default: '{}', describe: 'each task\'s payload as JSON, e.g. {"mib":64}' })
+      .option('config', { alias: 'c', type: 'string', describe: 'worker.toml to take the settings from (queue and logs stay in the run folder)' })
+      .option('timeout', { type: 'number', describe: 'seconds to wait for the queue to empty (default 600)' })
+      .option('out', { alias: 'o', type: 'string', describe: 'run folder (default: a new temporary one)' })
+      .option('json', { type: 'boolean', default: false, describe: 'one JSON object instead of the table' }),
+    async (a) => {
+      try {
+        code = await benchCommand(a);
+      } catch (err) {
+        throw err instanceof BenchArgumentError ? new UsageError(err.message) : err;
+      }
     })
     .demandCommand(1)
     .strict()
