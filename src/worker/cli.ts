@@ -8,9 +8,13 @@ import { BenchArgumentError } from './bench/options.js';
 import { reproduce } from './reproduce.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { supervise } from './supervisor.js';
+import { TASK_TYPES } from './task-types.js';
 import { reportConfigError } from './worker-main.js';
 
 class UsageError extends Error {}
+
+// Every built-in type, so the help stays right as types are added.
+const TYPE_HELP = `task type: ${Object.keys(TASK_TYPES).join(', ')}`;
 
 // The config is checked before anything starts, so a bad one fails at once with exit 78
 // instead of a supervisor respawning a worker that can never start.
@@ -36,7 +40,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     })
     .command('enqueue', 'add a task to the queue of a worker.toml', (y) => y
       .option('config', { alias: 'c', type: 'string', demandOption: true, describe: 'worker.toml' })
-      .option('type', { alias: 't', type: 'string', demandOption: true, describe: 'task type: ok, sleep, alloc, busy, native' })
+      .option('type', { alias: 't', type: 'string', demandOption: true, describe: TYPE_HELP })
       .option('payload', { type: 'string', default: '{}', describe: 'task payload as JSON, e.g. {"ms":500}' })
       .option('id', { type: 'string', describe: 'task id (default: TYPE-random)' })
       .option('count', { type: 'number', default: 1, describe: 'how many such tasks' }),
@@ -70,7 +74,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     })
     .command('bench', 'load-run the real worker: N tasks at a concurrency; completed, failed, retried, crashes, peak RSS', (y) => y
       .option('tasks', { alias: 'n', type: 'number', demandOption: true, describe: 'how many tasks to queue' })
-      .option('type', { alias: 't', type: 'string', demandOption: true, describe: 'task type: ok, sleep, alloc, busy, native' })
+      .option('type', { alias: 't', type: 'string', demandOption: true, describe: TYPE_HELP })
       .option('concurrency', { type: 'number', demandOption: true, describe: 'tasks at once (overrides the config\'s)' })
       .option('payload', { type: 'string', default: '{}', describe: 'each task\'s payload as JSON, e.g. {"mib":64}' })
       .option('config', { alias: 'c', type: 'string', describe: 'worker.toml to take the settings from (queue and logs stay in the run folder)' })

@@ -33,6 +33,10 @@ const TaskSection = z
     // true: each task child runs in its own memory cgroup limited to max_memory_gb, so the kernel
     // OOM killer enforces it (root only; the RSS watchdog takes over when none can be made).
     memory_cgroup: z.boolean().default(false),
+    // the V8 old-space limit of each task child (--max-old-space-size), in MiB; unset: Node's default
+    heap_mb: z.number().int().positive().optional(),
+    // a task child logs each GC pause it measures over this (clw-gc-pause)
+    gc_pause_warn_ms: z.number().positive().default(500),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { constants } from 'node:os';
 import { confine, release, type MemoryCgroup } from './cgroup.js';
 import type { WorkerConfig } from './config.js';
+import { GC_PAUSE_WARN_ENV } from './gc-watch.js';
 import { WorkerLog } from './log.js';
 import { oomReport, rssOf } from './memory.js';
 import { CORE_DIR_ENV, CORE_DUMPS_ENV, logCrash, type NativeCrash } from './native.js';
@@ -42,6 +43,10 @@ export class Runner {
   private draining = false;
   private drained: Promise<void> | null = null;
   private readonly limitBytes: number;
+  // The results tasks sent back, by task id. Nothing evicts them, on purpose: this is the unbounded
+  // cache behind `clw-worker reproduce memory-leak`, where the worker's own RSS grows with every task
+  // until max_tasks_per_worker recycles it.
+  private readonly results = new Map<string, unknown>();
   private readonly output: number | 'inherit';
 
   constructor(
@@ -110,8 +115,11 @@ export class Runner {
       c.finish('failed');
       return;
     }
-    const env = { ...childEnv(), [CORE_DIR_ENV]: this.cfg.worker.core_dir, [CORE_DUMPS_ENV]: this.cfg.task.enable_core_dumps ? '1' : '0' };
-    const child = fork(TASK_ENTRY, [JSON.stringify(task)], { stdio: ['ignore', this.output, this.output, 'ipc'], env });
+    const env = { ...childEnv(), [CORE_DIR_ENV]: this.cfg.worker.core_dir, [CORE_DUMPS_ENV]: this.cfg.task.enable_core_dumps ? '1' : '0',
+      [GC_PAUSE_WARN_ENV]: String(this.cfg.task.gc_pause_warn_ms) };
+    const heap = this.cfg.task.heap_mb;
+    const execArgv = heap ? [...process.execArgv, `--max-old-space-size=${heap}`] : process.execArgv;
+    const child = fork(TASK_ENTRY, [JSON.stringify(task)], { stdio: ['ignore', this.output, this.output, 'ipc'], env, execArgv });
     const r: Running = {
       claim: c, child, started: Date.now(), peakRss: 0, killedFor: null, timers: [], cgroup: null, crash: null, error: null, done: Promise.resolve(),
     };
@@ -138,6 +146,7 @@ export class Runner {
   private onMessage(r: Running, m: TaskMessage): void {
     if (m?.kind === 'native-crash') r.crash = m;
     else if (m?.kind === 'task-error') r.error = m.message;
+    else if (m?.kind === 'task-result') this.results.set(r.claim.task.id, m.value);
     else if (m?.kind === 'log') {
       const log = m.pid ? new WorkerLog(this.log.file, this.log.processName, m.pid, this.log.toStderr) : this.log;
       log.log(m.level, m.msg);

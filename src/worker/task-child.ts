@@ -4,6 +4,7 @@ import type { Task } from './queue.js';
 import { onParentDeath } from './parent.js';
 import { TASK_TYPES } from './task-types.js';
 import { tell } from './task-messages.js';
+import { watchGcPauses } from './gc-watch.js';
 
 async function main(): Promise<void> {
   // The worker died (SIGKILL, a crash): a task nobody waits for must not run on as an orphan.
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const task = JSON.parse(process.argv[2] ?? '{}') as Task;
+  // Every task's GC pauses over task.gc_pause_warn_ms reach worker.log, whatever the task does.
+  watchGcPauses();
   const handler = TASK_TYPES[task.type];
   if (!handler) {
     process.stderr.write(`unknown task type '${task.type}'\n`);

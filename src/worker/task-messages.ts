@@ -17,7 +17,13 @@ export interface TaskLogLine {
   pid?: number;
 }
 
-export type TaskMessage = TaskError | TaskLogLine | NativeCrash;
+/** What the task produced; the worker keeps it by task id (runner.ts, its result cache). */
+export interface TaskResult {
+  kind: 'task-result';
+  value: unknown;
+}
+
+export type TaskMessage = TaskError | TaskLogLine | TaskResult | NativeCrash;
 
 /** Sends a message to the worker and waits until it is handed over (no-op outside a fork). */
 export function tell(m: TaskMessage): Promise<void> {

@@ -1,4 +1,5 @@
 import { runNative } from './native.js';
+import { RUNTIME_TASK_TYPES } from './tasks/runtime.js';
 
 // The built-in task types. Each runs inside a forked task child (task-child.ts), never in the worker.
 const MiB = 1024 * 1024;
@@ -36,4 +37,5 @@ export const TASK_TYPES: Record<string, (payload: Record<string, unknown>) => Pr
   async native(p) {
     await runNative(typeof p.handler === 'string' ? p.handler : 'ok');
   },
+  ...RUNTIME_TASK_TYPES,
 };

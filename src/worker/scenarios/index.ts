@@ -1,9 +1,11 @@
 // The table of `clw-worker reproduce` scenarios, gathered from one file per family.
 import { BASIC_SCENARIOS } from './basic.js';
+import { RUNTIME_SCENARIOS } from './runtime.js';
 import type { Scenario } from './types.js';
 
 export type { QueuedTask, Scenario } from './types.js';
 
 export const SCENARIOS: Record<string, Scenario> = {
   ...BASIC_SCENARIOS,
+  ...RUNTIME_SCENARIOS,
 };
