@@ -2,7 +2,7 @@
 // worker's own memory grows task after task.
 import type { Scenario } from './types.js';
 
-const RENDERS = 24;
+const RENDERS = 16;
 
 export const RUNTIME_SCENARIOS: Record<string, Scenario> = {
   // Two million rows do not fit a 48 MiB old space: V8 prints its last GCs and
