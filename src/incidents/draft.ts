@@ -62,11 +62,18 @@ export function mergeSubjects(into: Subjects, from: Subjects): void {
   mergeList(into.hosts, from.hosts);
 }
 
+/** Facts that describe the event of a peak, so they follow it when a larger one replaces it. */
+const PEAK_COMPANIONS: Record<string, string[]> = { pauseMs: ['gcKind'] };
+
 export function mergeFacts(into: Facts, from: Facts): void {
   for (const [k, v] of Object.entries(from)) {
     const cur = into[k];
     if (cur === undefined) into[k] = v;
-    else if (PEAK_FACTS.has(k) && typeof v === 'number' && typeof cur === 'number' && v > cur) into[k] = v;
+    else if (PEAK_FACTS.has(k) && typeof v === 'number' && typeof cur === 'number' && v > cur) {
+      into[k] = v;
+      // The longest pause's kind, not the first pause's: "a 2 s pause (a minor collection)" misleads.
+      for (const c of PEAK_COMPANIONS[k] ?? []) if (from[c] !== undefined) into[c] = from[c];
+    }
   }
 }
 

@@ -86,3 +86,20 @@ describe('incidents', () => {
     expect(r.incidents[0].recommendations[0]).toEqual({ title: 'fix 77', steps: ['step for 77'], config: null });
   });
 });
+
+describe('the peak of a repeated event', () => {
+  it('keeps the longest pause together with its own kind, not the first pause\'s', () => {
+    const gcSet = buildRuleSet([
+      rule({ id: 'gc-kind', title: 'gc', category: 'gc.pause', severity: 'warning', match: ['GC pause (?<pauseMs>\\d+)ms, kind (?<gcKind>\\w+)'], facts: { pauseMs: 'int' } }),
+    ]);
+    const r = reportOf(gcSet, {
+      'worker.log': [
+        '2026-11-20T10:00:01Z clw-worker[pid=7]: WARN: GC pause 60ms, kind minor',
+        '2026-11-20T10:00:02Z clw-worker[pid=7]: WARN: GC pause 553ms, kind major',
+        '2026-11-20T10:00:03Z clw-worker[pid=7]: WARN: GC pause 80ms, kind minor',
+      ].join('\n') + '\n',
+    });
+    expect(r.incidents).toHaveLength(1);
+    expect(r.incidents[0].facts).toMatchObject({ pauseMs: 553, gcKind: 'major' });
+  });
+});
