@@ -5,6 +5,7 @@ import { dirname, basename, join } from 'node:path';
 import type { Report, Severity } from '../types.js';
 import { SEVERITY_ORDER } from '../types.js';
 import { Analysis } from '../pipeline/analyze.js';
+import { renderGithubAnnotations } from '../report/github-annotations.js';
 import { render, type Format } from '../report/index.js';
 import { loadRules } from '../rules/loader.js';
 import { EXIT } from './errors.js';
@@ -81,7 +82,10 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   const report = analysis.report();
   const text = live && args.format === 'json'
     ? JSON.stringify({ type: 'report', ...report }) + '\n'
-    : render(report, args.format, { color: !args.output && useColor(io.stdout), width: Math.min(io.stdout.columns || 80, 120) });
+    : render(report, args.format, { color: !args.output && useColor(io.stdout), width: Math.min(io.stdout.columns || 80, 120), failOn: args.failOn });
+  // On GitHub Actions, workflow commands on stdout annotate the run: before the report, or alone
+  // on stdout when the report goes to --output.
+  if (process.env.GITHUB_ACTIONS === 'true') io.stdout.write(renderGithubAnnotations(report, { cwd: process.cwd() }));
   if (args.output) writeAtomically(args.output, text);
   else io.stdout.write(text);
   if (errors.length || inputErrors.length || problems.length) return EXIT.usage;

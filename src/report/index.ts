@@ -1,14 +1,18 @@
 // The formats by name. Each renderer is a pure function of the Report.
-import type { Report } from '../types.js';
+import type { Report, Severity } from '../types.js';
+import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import { renderPrometheus } from './prometheus.js';
 import { renderText } from './text.js';
 
-export const FORMATS = ['text', 'json', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'markdown', 'junit', 'prometheus'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
   color?: boolean;
   width?: number;
+  /** junit: incidents at or above it are failures (default error). */
+  failOn?: Severity | 'never';
 }
 
 export function renderJson(report: Report): string {
@@ -20,5 +24,7 @@ export function render(report: Report, format: Format, opts: RenderOptions = {})
     case 'json': return renderJson(report);
     case 'markdown': return renderMarkdown(report);
     case 'text': return renderText(report, opts);
+    case 'junit': return renderJunit(report, { failOn: opts.failOn });
+    case 'prometheus': return renderPrometheus(report);
   }
 }

@@ -7,7 +7,9 @@ import { join, resolve } from 'node:path';
 export const BIN = resolve('bin/clw-diag.js');
 
 export function clw(args: string[], opts: Options = {}) {
-  return execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', ...opts.env }, ...opts });
+  // GITHUB_ACTIONS=true (a run on GitHub) would put workflow commands before every report: off
+  // unless a test asks for it.
+  return execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', GITHUB_ACTIONS: '', ...opts.env }, ...opts });
 }
 
 export function tempDir(prefix = 'clw-e2e-'): string {
