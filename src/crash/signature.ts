@@ -140,6 +140,8 @@ export function crashKind(k: KindInput): CrashKind | null {
 function recursion(frames: Frame[], deep: boolean): boolean {
   if (!deep || frames.length < 32) return false;
   const counts = new Map<string, number>();
-  for (const f of frames) counts.set(f.function, (counts.get(f.function) ?? 0) + 1);
-  return Math.max(...counts.values()) >= frames.length / 2;
+  // Frames gdb cannot name are no sign of recursion: below a native call from Node or a JVM, gdb
+  // walks the JIT code's stack into dozens of "??" frames until the limit.
+  for (const f of frames) if (f.function !== '??') counts.set(f.function, (counts.get(f.function) ?? 0) + 1);
+  return counts.size > 0 && Math.max(...counts.values()) >= frames.length / 2;
 }

@@ -69,6 +69,8 @@ describe('crashKind', () => {
     [{ sicode: 0x80 }, 'segfault'], // general protection: no real address
     [{ sicode: 0 }, 'signal'], // kill -SEGV
     [{ faultAddress: 0x5000n, deep: true, frames: Array.from({ length: 64 }, () => f('descend')) }, 'stack-overflow'],
+    // A native handler called from Node: the JIT frames below it are "??" to gdb, not a recursion.
+    [{ deep: true, frames: [f('clw_handle_pdf_render'), f('js_call'), ...Array.from({ length: 62 }, () => f('??'))] }, 'null-dereference'],
     [{ signal: 'SIGABRT', abortMessage: "w: w.c:3: f: Assertion `x' failed." }, 'assertion'],
     [{ signal: 'SIGABRT', frames: [f('raise'), f('abort'), f('__assert_fail'), f('g')] }, 'assertion'],
     [{ signal: 'SIGABRT', abortMessage: 'free(): invalid pointer' }, 'abort'],
