@@ -1,6 +1,6 @@
 // worker.toml: parsed with smol-toml, validated with zod. Every refusal becomes ONE message in the
 // form the clw-init-* rules of rules/openclaw-codes.yaml read: "invalid config PATH: FIELD PROBLEM (got X)".
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { z } from 'zod';
@@ -29,10 +29,18 @@ const TaskSection = z
     timeout_sec: z.number().positive().default(300),
     concurrency: z.number().int().positive().default(4),
     enable_core_dumps: z.boolean().default(false),
+    // task plugins (*.so, *.so.N exporting clw_handle_<name>), loaded at start; must exist when set
     plugin_dir: z.string().min(1).optional(),
+    // "fork": each task runs in a child of its own; "none": plugin handlers run inside the worker
+    // process, so one that crashes takes the worker (and its other tasks) down
+    isolation: z.enum(['fork', 'none']).default('fork'),
     // true: each task child runs in its own memory cgroup limited to max_memory_gb, so the kernel
     // OOM killer enforces it (root only; the RSS watchdog takes over when none can be made).
     memory_cgroup: z.boolean().default(false),
+    // a task whose CPU time stands still this long is logged as hung, with the syscall it sits in
+    hang_sec: z.number().positive().default(120),
+    // RLIMIT_NOFILE (soft and hard) of each task child; unset: the worker's. Node needs ~20 to start.
+    max_open_files: z.number().int().min(32).optional(),
     // the V8 old-space limit of each task child (--max-old-space-size), in MiB; unset: Node's default
     heap_mb: z.number().int().positive().optional(),
     // a task child logs each GC pause it measures over this (clw-gc-pause)
@@ -118,6 +126,8 @@ function describe(issue: z.ZodIssue, raw: unknown): string {
       return issue.inclusive
         ? `${field} must be at least ${issue.minimum}${got(value)}`
         : `${field} must be greater than ${issue.minimum}${got(value)}`;
+    case 'invalid_enum_value':
+      return `${field} must be one of ${issue.options.map((o) => JSON.stringify(o)).join(', ')}${got(value)}`;
     case 'invalid_string':
       return `${field} must be a name of letters, digits, '.', '_' or '-'${got(value)}`;
     default:
@@ -157,6 +167,12 @@ export function loadConfig(file: string): WorkerConfig {
   w.log_file = resolve(base, w.log_file);
   w.core_dir = resolve(base, w.core_dir);
   if (w.stderr_file) w.stderr_file = resolve(base, w.stderr_file);
-  if (cfg.task.plugin_dir) cfg.task.plugin_dir = resolve(base, cfg.task.plugin_dir);
+  if (cfg.task.plugin_dir) {
+    cfg.task.plugin_dir = resolve(base, cfg.task.plugin_dir);
+    // The worker loads its handlers from there at start: without the folder it cannot run them.
+    const st = statSync(cfg.task.plugin_dir, { throwIfNoEntry: false });
+    const problem = !st ? 'does not exist' : st.isDirectory() ? null : 'is not a directory';
+    if (problem) throw new ConfigError(`invalid config ${path}: task.plugin_dir ${cfg.task.plugin_dir} ${problem}`, logPath);
+  }
   return { ...cfg, path };
 }

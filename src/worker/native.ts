@@ -24,6 +24,8 @@ export interface NativeCrash {
   core: string | null;
   /** the handler's last words on stderr (glibc's "Assertion ... failed." line for an abort) */
   message: string | null;
+  /** what a handler killed by SIGPIPE was writing to ("pipe", "socket"), as it announced it */
+  peer?: string | null;
 }
 
 export function nativeCacheDir(): string {
@@ -60,7 +62,7 @@ export function corePatternProblem(): string | null {
 
 // The kernel writes `core` (or `core.PID` with core_uses_pid); it is renamed core.PID so the next
 // crash in the same core_dir does not overwrite it.
-function findCore(dir: string, pid: number): string | null {
+export function findCore(dir: string, pid: number): string | null {
   const names = readdirSync(dir);
   if (names.includes(`core.${pid}`)) return join(dir, `core.${pid}`);
   if (!names.includes('core')) return null;
@@ -90,6 +92,7 @@ export async function runNative(handler: string): Promise<void> {
     faultAddress: /fault_addr=(0x[0-9a-f]+)/.exec(stderr)?.[1] ?? null,
     core: cores ? findCore(coreDir, child.pid ?? 0) : null,
     message: stderr.split('\n').filter((l) => l.trim() && !l.startsWith('clw-native: ')).at(-1) ?? null,
+    peer: /clw-native: peer=(\w+)/.exec(stderr)?.[1] ?? null,
   };
   await tell(crash);
   process.exit(128 + crash.signalNumber);
@@ -97,6 +100,12 @@ export async function runNative(handler: string): Promise<void> {
 
 /** The worker's account of a native crash, in the lines the clw-worker-crash / clw-core-written rules read. */
 export function logCrash(worker: WorkerLog, taskId: string, c: NativeCrash): void {
+  // SIGPIPE is no crash: the handler wrote to a pipe or socket whose reader was gone, and the
+  // kernel's default action ended it (no core). The worker says so in the clw-task-sigpipe form.
+  if (c.signal === 'SIGPIPE') {
+    worker.error(`task '${taskId}' (pid ${c.pid}) killed by SIGPIPE writing to a closed ${c.peer ?? 'pipe or socket'}`);
+    return;
+  }
   // The crash lines carry the pid of the process that crashed (the handler), as a crash handler's
   // would: that is the pid the core names, so clw-diag joins the log's account to the core's.
   const log = new WorkerLog(worker.file, worker.processName, c.pid, worker.toStderr);
@@ -109,12 +118,17 @@ export function logCrash(worker: WorkerLog, taskId: string, c: NativeCrash): voi
   else log.warn(`task '${taskId}': no core dump in core_dir (enable_core_dumps off, or ${corePatternProblem() ?? 'the core size limit'})`);
 }
 
-/** Why the native scenarios cannot run here (no cc, or cores that do not land in core_dir), or null. */
-export function nativeUnavailable(): string | null {
+/** Why the native handlers cannot be built here (no cc), or null. */
+export function compilerUnavailable(): string | null {
   try {
     execFileSync('sh', ['-c', 'command -v cc'], { stdio: 'ignore' });
+    return null;
   } catch {
     return 'no C compiler (cc) to build the native handlers';
   }
-  return corePatternProblem();
+}
+
+/** Why the native scenarios cannot run here (no cc, or cores that do not land in core_dir), or null. */
+export function nativeUnavailable(): string | null {
+  return compilerUnavailable() ?? corePatternProblem();
 }

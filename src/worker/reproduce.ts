@@ -76,6 +76,7 @@ export async function reproduce(name: string, out: string): Promise<Reproduced> 
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'worker.toml');
   writeFileSync(config, scenarioConfig(s));
+  s.prepare?.(dir);
   for (const t of s.tasks) enqueue(join(dir, 'queue'), newTask(t.type, t.payload, t.id));
   const notes: string[] = [];
   const started = Date.now();

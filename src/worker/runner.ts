@@ -12,6 +12,8 @@ import { WorkerLog } from './log.js';
 import { oomReport, rssOf } from './memory.js';
 import { CORE_DIR_ENV, CORE_DUMPS_ENV, logCrash, type NativeCrash } from './native.js';
 import { childEnv, onParentDeath, PARENT_ENV } from './parent.js';
+import { dumpsCore, Plugins, reportCore } from './plugins.js';
+import { describeStall, ProgressWatch } from './progress.js';
 import { claim, type Claim } from './queue.js';
 import type { TaskMessage } from './task-messages.js';
 import { TASK_TYPES } from './task-types.js';
@@ -30,6 +32,8 @@ interface Running {
   timers: NodeJS.Timeout[];
   cgroup: MemoryCgroup | null;
   crash: NativeCrash | null;
+  /** task.hang_sec: notices a child whose CPU time stands still */
+  progress?: ProgressWatch;
   /** the error the task child reported before it exited 1 */
   error: string | null;
   done: Promise<void>;
@@ -48,6 +52,7 @@ export class Runner {
   // until max_tasks_per_worker recycles it.
   private readonly results = new Map<string, unknown>();
   private readonly output: number | 'inherit';
+  private readonly plugins: Plugins;
 
   constructor(
     private readonly cfg: WorkerConfig,
@@ -56,6 +61,7 @@ export class Runner {
     this.limitBytes = Math.floor(cfg.task.max_memory_gb * GiB);
     // O_APPEND, like the log: the worker's children and a restarted worker add to the same file.
     this.output = cfg.worker.stderr_file ? openSync(cfg.worker.stderr_file, 'a') : 'inherit';
+    this.plugins = new Plugins(cfg, log, (type) => Object.hasOwn(TASK_TYPES, type));
   }
 
   /** Runs until drained; resolves with the worker's exit code. */
@@ -65,12 +71,13 @@ export class Runner {
       `worker ${w.id} started: queue ${w.queue}, concurrency ${t.concurrency}, ` +
         `max_memory_gb ${t.max_memory_gb}, timeout_sec ${t.timeout_sec}`,
     );
+    this.plugins.load();
     const beat = setInterval(() => this.heartbeat(), w.heartbeat_sec * 1000);
     let stop!: () => void;
     const stopped = new Promise<void>((r) => (stop = r));
     // Repeated signals are ignored while draining: dying here would orphan the task children.
-    process.on('SIGTERM', () => void this.drain().then(stop));
-    process.on('SIGINT', () => void this.drain().then(stop));
+    process.on('SIGTERM', () => void this.drain('SIGTERM').then(stop));
+    process.on('SIGINT', () => void this.drain('SIGINT').then(stop));
     // The supervisor is gone (killed): drain rather than run on unsupervised.
     if (process.env[PARENT_ENV]) onParentDeath(() => void this.drain().then(stop));
     const poll = setInterval(() => this.fill(stop), POLL_MS);
@@ -95,7 +102,7 @@ export class Runner {
       }
       let c: Claim | null;
       try {
-        c = claim(this.cfg.worker.queue);
+        c = claim(this.cfg.worker.queue, this.plugins.skip);
       } catch (err) {
         // Try again at the next poll rather than spin on a queue that keeps failing.
         this.log.warn(`queue ${this.cfg.worker.queue}: could not take a task: ${(err as Error).message}`);
@@ -109,7 +116,15 @@ export class Runner {
 
   private start(c: Claim): void {
     const { task } = c;
-    if (!Object.hasOwn(TASK_TYPES, task.type)) {
+    // A plugin task: back to the queue when no plugin here has its handler, run here with isolation "none".
+    const route = this.plugins.route(c);
+    if (route.run === 'rejected') return;
+    if (route.run === 'done') {
+      if (route.ok) this.completed++;
+      else this.failed++;
+      return;
+    }
+    if (!Object.hasOwn(TASK_TYPES, route.task.type)) {
       this.failed++;
       this.log.warn(`task '${task.id}' failed: unknown task type '${task.type}' (known: ${Object.keys(TASK_TYPES).join(', ')})`);
       c.finish('failed');
@@ -119,11 +134,16 @@ export class Runner {
       [GC_PAUSE_WARN_ENV]: String(this.cfg.task.gc_pause_warn_ms) };
     const heap = this.cfg.task.heap_mb;
     const execArgv = heap ? [...process.execArgv, `--max-old-space-size=${heap}`] : process.execArgv;
-    const child = fork(TASK_ENTRY, [JSON.stringify(task)], { stdio: ['ignore', this.output, this.output, 'ipc'], env, execArgv });
+    // task.max_open_files: the child starts under `ulimit -n` (soft and hard, so Node cannot raise it
+    // again); sh execs node, so the pid stays the task's.
+    const nofile = this.cfg.task.max_open_files;
+    const launch = nofile ? { execPath: '/bin/sh', execArgv: ['-c', `ulimit -n ${nofile} && exec "$0" "$@"`, process.execPath, ...execArgv] } : { execArgv };
+    const child = fork(TASK_ENTRY, [JSON.stringify(route.task)], { stdio: ['ignore', this.output, this.output, 'ipc'], env, ...launch });
     const r: Running = {
       claim: c, child, started: Date.now(), peakRss: 0, killedFor: null, timers: [], cgroup: null, crash: null, error: null, done: Promise.resolve(),
     };
     this.log.info(`task '${task.id}' started: type ${task.type}, task pid ${child.pid}`);
+    if (child.pid) r.progress = new ProgressWatch(child.pid, this.cfg.task.hang_sec);
     if (this.cfg.task.memory_cgroup && child.pid) {
       // The child joins its cgroup right after fork, before its task has allocated much.
       r.cgroup = confine(this.log, `clw-worker-${this.cfg.worker.id}-${child.pid}`, child.pid, this.limitBytes);
@@ -145,6 +165,7 @@ export class Runner {
   // child has exited, with its exit status; the rest goes to worker.log at once.
   private onMessage(r: Running, m: TaskMessage): void {
     if (m?.kind === 'native-crash') r.crash = m;
+    else if (m?.kind === 'drain-ack') this.forwardSigterm(r);
     else if (m?.kind === 'task-error') r.error = m.message;
     else if (m?.kind === 'task-result') this.results.set(r.claim.task.id, m.value);
     else if (m?.kind === 'log') {
@@ -167,6 +188,8 @@ export class Runner {
 
   private watch(r: Running): void {
     if (r.killedFor === 'memory' || !r.child.pid) return;
+    const stall = r.killedFor === null ? r.progress?.check() : null;
+    if (stall) this.log.error(`task '${r.claim.task.id}' (pid ${r.child.pid}) ${describeStall(stall)}`);
     const rss = rssOf(r.child.pid);
     r.peakRss = Math.max(r.peakRss, rss);
     // In a cgroup the kernel enforces the limit; a second killer here would race it.
@@ -190,6 +213,8 @@ export class Runner {
     // A signal the worker did not send: the exit status line the clw-exit-code rule joins to the
     // kernel's or the core's account of the same pid.
     if (signal && r.killedFor === null) {
+      const sig = constants.signals[signal] ?? 0;
+      if (this.cfg.task.enable_core_dumps && r.child.pid && dumpsCore(sig)) reportCore(this.log, this.cfg.worker.core_dir, r.child.pid);
       const oom = kernelOom > 0 ? ' (killed by the kernel OOM killer in its memory cgroup)' : '';
       this.log.error(`worker ${r.child.pid} exited with code ${128 + (constants.signals[signal] ?? 0)}${oom}`);
     }
@@ -220,17 +245,33 @@ export class Runner {
     );
   }
 
-  /** Stops taking tasks, waits up to grace_period_sec for the running ones, then SIGKILLs them. */
-  drain(): Promise<void> {
+  /** Stops taking tasks, waits up to grace_period_sec for the running ones, then SIGKILLs them.
+   *  A drain for a signal also passes SIGTERM on to the task children (see forwardSigterm). */
+  drain(signal?: NodeJS.Signals): Promise<void> {
     // One drain, however many signals ask for it: every caller waits for the same end.
-    this.drained ??= this.doDrain();
+    this.drained ??= this.doDrain(signal);
     return this.drained;
   }
 
-  private async doDrain(): Promise<void> {
+  // A stop of the whole service (systemd's control-group kill) delivers SIGTERM to the task children
+  // too, and OpenClaw's children finish the task in hand on it rather than die (in its logs a task
+  // completes after the worker's "received SIGTERM, draining"). The task child takes that stance
+  // when told the worker drains (task-child.ts) and answers; only then is SIGTERM sent, so it never
+  // arrives first and kills a task by Node's default action. A task with a SIGTERM listener of its
+  // own gets the signal there; one that ignores it is SIGKILLed at the end of the grace period.
+  private forwardSigterm(r: Running): void {
+    if (r.killedFor !== null || r.child.exitCode !== null || r.child.signalCode !== null) return;
+    r.child.kill('SIGTERM');
+    this.log.info(`shutdown: SIGTERM sent to task '${r.claim.task.id}' (pid ${r.child.pid})`);
+  }
+
+  private async doDrain(signal?: NodeJS.Signals): Promise<void> {
     this.draining = true;
     const grace = this.cfg.worker.grace_period_sec;
     this.log.info(`shutdown: waiting up to grace period ${grace}s for ${this.running.size} tasks`);
+    // A busy task never reads the notice (its event loop is blocked), so it gets no SIGTERM: it
+    // could not have run a handler for it either, and the grace period's SIGKILL ends it.
+    if (signal) for (const r of this.running) if (r.child.connected) r.child.send({ kind: 'drain' }, () => {});
     const all = Promise.all([...this.running].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), grace * 1000)));

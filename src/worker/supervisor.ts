@@ -1,11 +1,16 @@
 // The supervisor behind `clw-worker run`: forks the worker process, respawns it when it dies (with
-// a doubling backoff, up to max_restarts), and forwards SIGTERM/SIGINT so the worker drains.
-import { fork, type ChildProcess } from 'node:child_process';
+// a doubling backoff, up to max_restarts), and forwards SIGTERM/SIGINT so the worker drains. The
+// tasks a dead worker had claimed go back to the queue; when it gives up, it says the queue has no
+// worker left (clw-dispatch-fail), with how many tasks wait.
+import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { WorkerConfig } from './config.js';
 import { supervisorLine, WorkerLog } from './log.js';
 import { childEnv } from './parent.js';
+import { dumpsCore, reportCore } from './plugins.js';
+import { pending, recover } from './queue.js';
 import { EX_CONFIG } from './worker-main.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
@@ -17,6 +22,40 @@ const STABLE_MS = 60_000;
 export function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
   if (signal) return 128 + (constants.signals[signal] ?? 0);
   return code ?? 0;
+}
+
+// With enable_core_dumps the worker starts with no core size limit, in core_dir: a crash of the worker
+// itself (a plugin handler run in it, task.isolation = "none") leaves its core there. sh execs node,
+// so the pid stays the worker's.
+function launch(cfg: WorkerConfig, log: WorkerLog): ForkOptions {
+  if (!cfg.task.enable_core_dumps) return {};
+  try {
+    mkdirSync(cfg.worker.core_dir, { recursive: true });
+  } catch (err) {
+    log.warn(`core_dir ${cfg.worker.core_dir}: ${(err as NodeJS.ErrnoException).code ?? err}; the worker's cores go to its working folder`);
+    return {};
+  }
+  return {
+    cwd: cfg.worker.core_dir,
+    execPath: '/bin/sh',
+    execArgv: ['-c', 'ulimit -c unlimited 2>/dev/null; exec "$0" "$@"', process.execPath, ...process.execArgv],
+  };
+}
+
+// The tasks the dead worker had claimed, back in the queue for the next one.
+function returnLost(cfg: WorkerConfig, log: WorkerLog, pid: number): void {
+  const q = cfg.worker.queue;
+  try {
+    for (const t of recover(q, pid)) log.warn(`task '${t.id}' lost with worker ${pid}; returned to queue ${q} (attempt ${t.attempt})`);
+  } catch (err) {
+    log.error(`tasks claimed by worker ${pid} could not be returned to queue ${q}: ${(err as Error).message}`);
+  }
+}
+
+// No worker takes tasks from the queue any more: the lines the clw-dispatch-fail rule reads.
+function noWorker(cfg: WorkerConfig, log: WorkerLog): void {
+  log.error(`clw-dispatch-fail: no healthy worker for queue ${cfg.worker.queue}`);
+  log.tagged(`[clw] Queue depth: ${pending(cfg.worker.queue)}`);
 }
 
 export async function supervise(cfg: WorkerConfig): Promise<number> {
@@ -41,31 +80,37 @@ export async function supervise(cfg: WorkerConfig): Promise<number> {
   for (;;) {
     const started = Date.now();
     // detached: false and stdio inherited, so the worker's stderr lines reach the terminal too.
-    child = fork(WORKER_ENTRY, [cfg.path], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: childEnv() });
+    child = fork(WORKER_ENTRY, [cfg.path], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: childEnv(), ...launch(cfg, log) });
     log.info(`worker ${id} started (pid ${child.pid})`);
     const pid = child.pid;
     const status = await new Promise<number>((resolve) =>
       child!.once('exit', (code, signal) => resolve(exitStatus(code, signal))),
     );
     child = null;
+    if (cfg.task.enable_core_dumps && pid && dumpsCore(status - 128)) reportCore(log, cfg.worker.core_dir, pid);
     if (stopping) {
       log.info(`worker ${pid} exited with code ${status} after drain`);
+      if (pid) returnLost(cfg, log, pid);
       return status === 0 ? 0 : status;
     }
     if (status === 0) {
       // A clean exit without a stop request is a recycle (max_tasks_per_worker): not a failure.
       log.info(`worker ${pid} exited with code 0 after recycling; starting a fresh one`);
+      if (pid) returnLost(cfg, log, pid);
       continue;
     }
     log.warn(`worker ${pid} exited with code ${status}`);
+    if (pid) returnLost(cfg, log, pid);
     if (status === EX_CONFIG) {
       // Like systemd's RestartPreventExitStatus=78: every respawn would fail the same way.
       supervisorLine(log, `giving up on ${id} after ${attempts} attempts: configuration error (exit 78)`);
+      noWorker(cfg, log);
       return EX_CONFIG;
     }
     if (Date.now() - started >= STABLE_MS) attempts = 0;
     if (attempts >= max) {
       supervisorLine(log, `giving up on ${id} after ${attempts} attempts`);
+      noWorker(cfg, log);
       return 1;
     }
     attempts++;

@@ -3,7 +3,7 @@
 import type { Task } from './queue.js';
 import { onParentDeath } from './parent.js';
 import { TASK_TYPES } from './task-types.js';
-import { tell } from './task-messages.js';
+import { tell, type WorkerMessage } from './task-messages.js';
 import { watchGcPauses } from './gc-watch.js';
 
 async function main(): Promise<void> {
@@ -11,6 +11,13 @@ async function main(): Promise<void> {
   onParentDeath(() => {
     process.stderr.write(`task child ${process.pid}: worker gone, exiting\n`);
     process.exit(1);
+  });
+  // The worker drains (runner.ts): its SIGTERM follows our reply. The task in hand is let finish
+  // (one task per child, so finishing is stopping); a task that must stop sooner listens for SIGTERM.
+  process.on('message', (m: WorkerMessage) => {
+    if (m?.kind !== 'drain') return;
+    process.on('SIGTERM', () => {});
+    void tell({ kind: 'drain-ack' });
   });
   const task = JSON.parse(process.argv[2] ?? '{}') as Task;
   // Every task's GC pauses over task.gc_pause_warn_ms reach worker.log, whatever the task does.

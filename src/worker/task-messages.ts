@@ -23,7 +23,17 @@ export interface TaskResult {
   value: unknown;
 }
 
-export type TaskMessage = TaskError | TaskLogLine | TaskResult | NativeCrash;
+/** The child is ready for the drain's SIGTERM (the reply to WorkerMessage 'drain'). */
+export interface DrainAck {
+  kind: 'drain-ack';
+}
+
+export type TaskMessage = TaskError | TaskLogLine | TaskResult | DrainAck | NativeCrash;
+
+/** What the worker tells a task child: it is draining, and SIGTERM follows the child's DrainAck. */
+export interface WorkerMessage {
+  kind: 'drain';
+}
 
 /** Sends a message to the worker and waits until it is handed over (no-op outside a fork). */
 export function tell(m: TaskMessage): Promise<void> {

@@ -1,5 +1,7 @@
 import { runNative } from './native.js';
+import { PLUGIN_TASK_TYPES } from './tasks/plugins.js';
 import { RUNTIME_TASK_TYPES } from './tasks/runtime.js';
+import { PROCESS_TASK_TYPES } from './tasks/process.js';
 
 // The built-in task types. Each runs inside a forked task child (task-child.ts), never in the worker.
 const MiB = 1024 * 1024;
@@ -38,4 +40,6 @@ export const TASK_TYPES: Record<string, (payload: Record<string, unknown>) => Pr
     await runNative(typeof p.handler === 'string' ? p.handler : 'ok');
   },
   ...RUNTIME_TASK_TYPES,
+  ...PROCESS_TASK_TYPES,
+  ...PLUGIN_TASK_TYPES,
 };

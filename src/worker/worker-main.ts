@@ -15,6 +15,8 @@ export function reportConfigError(err: ConfigError): number {
 
 /** Runs one worker process to its end and exits with its code. */
 export async function workerMain(configPath: string): Promise<never> {
+  // The name ps, the kernel's segfault lines and a core's process name show, as for OpenClaw's worker.
+  process.title = 'clw-worker';
   let cfg;
   try {
     cfg = loadConfig(configPath);

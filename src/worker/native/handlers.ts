@@ -27,6 +27,19 @@ static void clw_handle_check_budget(int left) {
   assert(left > 0 && "task budget exhausted");
 }
 
+/* Streams an export into a pipe whose reader is already gone. SIGPIPE is at its default action
+   (libuv resets every signal in the processes it spawns; this says which), so write() kills us. */
+static void clw_handle_stream_export(void) {
+  static const char rows[] = "id,total\\n1,42\\n";
+  struct sigaction old;
+  int fds[2];
+  if (pipe(fds) != 0) { perror("pipe"); _exit(1); }
+  close(fds[0]); /* the reader exited before the first row */
+  sigaction(SIGPIPE, 0, &old);
+  fprintf(stderr, "clw-native: peer=pipe sigpipe=%s\\n", old.sa_handler == SIG_IGN ? "ignored" : "default");
+  if (write(fds[1], rows, sizeof rows - 1) < 0) { perror("write"); _exit(1); }
+}
+
 int main(int argc, char **argv) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -39,10 +52,12 @@ int main(int argc, char **argv) {
     printf("%d\\n", clw_handle_parse_record(r));
   } else if (strcmp(what, "abort") == 0) {
     clw_handle_check_budget(0);
+  } else if (strcmp(what, "sigpipe") == 0) {
+    clw_handle_stream_export();
   } else if (strcmp(what, "ok") == 0) {
     return 0;
   } else {
-    fprintf(stderr, "usage: %s segv|abort|ok\\n", argv[0]);
+    fprintf(stderr, "usage: %s segv|abort|sigpipe|ok\\n", argv[0]);
     return 2;
   }
   return 0;

@@ -1,5 +1,7 @@
 // The table of `clw-worker reproduce` scenarios, gathered from one file per family.
 import { BASIC_SCENARIOS } from './basic.js';
+import { PLUGIN_SCENARIOS } from './plugins.js';
+import { PROCESS_SCENARIOS } from './process.js';
 import { RUNTIME_SCENARIOS } from './runtime.js';
 import type { Scenario } from './types.js';
 
@@ -7,5 +9,7 @@ export type { QueuedTask, Scenario } from './types.js';
 
 export const SCENARIOS: Record<string, Scenario> = {
   ...BASIC_SCENARIOS,
+  ...PLUGIN_SCENARIOS,
   ...RUNTIME_SCENARIOS,
+  ...PROCESS_SCENARIOS,
 };

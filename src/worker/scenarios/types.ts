@@ -20,4 +20,6 @@ export interface Scenario {
   kernel?: boolean;
   /** why it cannot run here, or null */
   unavailable?: () => string | null;
+  /** puts in DIR what the worker needs besides worker.toml and the queue (plugins), before it starts */
+  prepare?: (dir: string) => void;
 }
