@@ -97,5 +97,9 @@ describe.skipIf(noHost !== null)('clw-worker reproduce, plugin scenarios', { tim
       expect(c.causedBy).toBe(root.id);
     }
     expect(incidents.find((i) => i.category === 'dispatch.unavailable')?.facts).toMatchObject({ queueDepth: 4 });
+    // The respawns and the give-up are one loop: one incident, with the worker the give-up names.
+    const loops = incidents.filter((i) => i.category === 'restart.loop');
+    expect(loops).toHaveLength(1);
+    expect(loops[0].facts).toMatchObject({ worker: 'worker-01', attempt: 2 });
   });
 });
