@@ -1,11 +1,12 @@
 // The formats by name. Each renderer is a pure function of the Report.
 import type { Report, Severity } from '../types.js';
+import { renderHtml } from './html/page.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderPrometheus } from './prometheus.js';
 import { renderText } from './text.js';
 
-export const FORMATS = ['text', 'json', 'markdown', 'junit', 'prometheus'] as const;
+export const FORMATS = ['text', 'json', 'markdown', 'junit', 'prometheus', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
@@ -23,6 +24,7 @@ export function render(report: Report, format: Format, opts: RenderOptions = {})
   switch (format) {
     case 'json': return renderJson(report);
     case 'markdown': return renderMarkdown(report);
+    case 'html': return renderHtml(report);
     case 'text': return renderText(report, opts);
     case 'junit': return renderJunit(report, { failOn: opts.failOn });
     case 'prometheus': return renderPrometheus(report);
