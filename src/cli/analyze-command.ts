@@ -60,12 +60,15 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
     process.once('SIGTERM', onSignal);
   }
   const progress = progressBar(io.stderr, sources.filter((s) => !s.live));
+  // Text and JSON lines can lead the final report on stdout; a document (Markdown, HTML, JUnit,
+  // Prometheus) written there must stay whole, so its live lines go to stderr.
+  const liveOut = args.output || args.format === 'text' || args.format === 'json' ? io.stdout : io.stderr;
   const inputErrors: string[] = [];
   const analysis = new Analysis({
     sources, rules: ruleSet, window, now, top: args.top, signal: abort.signal,
     cores, coreOptions: { exe: args.exe, timeoutMs: (args.gdbTimeout ?? 30) * 1000 },
     notes: [...errors, ...notes, ...problems.map((p) => `rules: ${p}`)],
-    onIncident: live ? streamPrinter(io.stdout, args.format, useColor(io.stdout)) : undefined,
+    onIncident: live ? streamPrinter(liveOut, args.format, useColor(liveOut)) : undefined,
     onNote: (n) => {
       io.stderr.write(`clw-diag: ${n}\n`);
       if (/: (no such file|permission denied|binary file|is a folder|cannot read|corrupt gzip)/.test(n)) inputErrors.push(n);

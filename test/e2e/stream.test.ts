@@ -58,6 +58,14 @@ describe('--stream', () => {
     expect(lines[2].incidents[0].rank).toBe(1);
   });
 
+  it('keeps a document format whole on stdout: its live lines go to stderr', async () => {
+    const child = clw(['--stream', '--format', 'junit']);
+    child.stdin!.end(CRASH);
+    const r = await child;
+    expect(r.stdout).toMatch(/^<\?xml [^\n]*\?>\n<testsuites[\s\S]*<\/testsuites>$/);
+    expect(r.stderr).toMatch(/CRITICAL\s+crash\.segv /);
+  });
+
   it('writes the report on SIGINT while the input is still open', async () => {
     const child = clw(['--stream']);
     child.stdin!.write(CRASH);
