@@ -69,9 +69,9 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
     cores, coreOptions: { exe: args.exe, timeoutMs: (args.gdbTimeout ?? 30) * 1000 },
     notes: [...errors, ...notes, ...problems.map((p) => `rules: ${p}`)],
     onIncident: live ? streamPrinter(liveOut, args.format, useColor(liveOut)) : undefined,
-    onNote: (n) => {
+    onNote: (n, kind) => {
       io.stderr.write(`clw-diag: ${n}\n`);
-      if (/: (no such file|permission denied|binary file|is a folder|cannot read|corrupt gzip)/.test(n)) inputErrors.push(n);
+      if (kind === 'input-error') inputErrors.push(n);
     },
     onProgress: progress,
   });

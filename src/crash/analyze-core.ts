@@ -30,7 +30,7 @@ export async function analyzeCore(path: string, opts: CoreOptions = {}): Promise
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied (cores are usually readable by root only: run with sudo)' : e.message;
-    return bare(path, Date.now(), [`${path}: cannot read the core: ${why}`]);
+    return { ...bare(path, Date.now(), [`${path}: cannot read the core: ${why}`]), unreadable: true };
   }
 }
 

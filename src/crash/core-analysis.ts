@@ -20,6 +20,8 @@ export interface CoreAnalysis {
   kind: 'null-dereference' | 'stack-overflow' | 'assertion' | 'abort' | 'segfault' | 'signal' | null;
   /** Problems a user should know about: no gdb, a truncated core, a missing or different executable. */
   notes: string[];
+  /** the core could not be read at all (missing, no permission): an input error, not a finding */
+  unreadable?: boolean;
   /** Extension: the first frame that is not crash machinery (raise, abort, libc): the function to fix. */
   topFrame?: Frame | null;
   /** Extension: the normalised frame names `crash.signature` hashes, innermost first. */

@@ -1,7 +1,7 @@
 // The whole analysis: every source scanned, events folded into incidents, the report built.
 import type { Report, SourceSummary, TimeWindow } from '../types.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
-import type { Source } from '../sources/source.js';
+import type { NoteKind, Source } from '../sources/source.js';
 import { Aggregator } from '../incidents/aggregator.js';
 import type { Draft } from '../incidents/draft.js';
 import { buildReport } from '../incidents/report.js';
@@ -18,7 +18,7 @@ export interface AnalyzeRequest {
   notes?: string[];
   /** Called as an incident opens or grows more severe (for --stream). */
   onIncident?: (draft: Draft, change: 'opened' | 'escalated') => void;
-  onNote?: (note: string) => void;
+  onNote?: (note: string, kind?: NoteKind) => void;
   onProgress?: (source: Source, bytes: number) => void;
   /** Ends live sources. */
   signal?: AbortSignal;
@@ -48,7 +48,7 @@ export class Analysis {
         if (opened) this.req.onIncident?.(draft, 'opened');
         else if (escalated) this.req.onIncident?.(draft, 'escalated');
       },
-      onNote: (n) => { this.notes.push(n); this.req.onNote?.(n); },
+      onNote: (n, kind) => { this.notes.push(n); this.req.onNote?.(n, kind); },
       onProgress: (b) => this.req.onProgress?.(src, b),
       size: src.size?.(),
       signal: this.req.signal,
@@ -78,7 +78,7 @@ export class Analysis {
         const { draft, opened } = this.aggregator.add(e);
         if (opened) this.req.onIncident?.(draft, 'opened');
       },
-      onNote: (n) => { this.notes.push(n); this.req.onNote?.(n); },
+      onNote: (n, kind) => { this.notes.push(n); this.req.onNote?.(n, kind); },
     }));
   }
 

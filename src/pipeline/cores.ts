@@ -6,6 +6,7 @@ import type { CoreAnalysis, CoreOptions } from '../crash/core-analysis.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { addGroups, buildEvent } from '../rules/event.js';
 import { unpackCore } from '../sources/cores.js';
+import type { NoteKind } from '../sources/source.js';
 
 const KIND_TEXT: Record<string, string> = {
   'null-dereference': 'NULL dereference', 'stack-overflow': 'stack overflow', assertion: 'failed assertion', abort: 'abort',
@@ -46,17 +47,17 @@ export interface CoreScan {
   window: TimeWindow;
   core: CoreOptions;
   onEvent: (e: DiagEvent) => void;
-  onNote: (note: string) => void;
+  onNote: (note: string, kind?: NoteKind) => void;
 }
 
 export async function scanCores(paths: string[], opts: CoreScan): Promise<SourceSummary> {
   const summary: SourceSummary = { kind: 'cores', name: paths.length === 1 ? paths[0] : `${paths.length} cores`, lines: 0, bytes: 0, errors: [] };
-  const note = (n: string) => { summary.errors.push(n); opts.onNote(n); };
+  const note = (n: string, kind?: NoteKind) => { summary.errors.push(n); opts.onNote(n, kind); };
   const unpacked: string[] = [];
   for (const p of paths) {
     const notes: string[] = [];
     const file = await unpackCore(p, notes);
-    notes.forEach(note);
+    for (const n of notes) note(n);
     if (file) unpacked.push(file);
   }
   const analyses = await analyzeCores(unpacked, opts.core);
@@ -65,7 +66,7 @@ export async function scanCores(paths: string[], opts: CoreScan): Promise<Source
     summary.lines++;
     // A note about the machine (no gdb) is the same for every core: say it once.
     for (const n of a.notes) {
-      if (!said.has(n)) note(n);
+      if (!said.has(n)) note(n, a.unreadable ? 'input-error' : undefined);
       said.add(n);
     }
     const { until } = opts.window;

@@ -3,7 +3,7 @@ import type { DiagEvent, SourceSummary, TimeWindow } from '../types.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { Matcher } from '../rules/matcher.js';
 import { alignLines } from '../sources/lines.js';
-import type { Source } from '../sources/source.js';
+import type { NoteKind, Source } from '../sources/source.js';
 import { SearchThread } from './search-thread.js';
 
 /** On live input, how long a quiet stream waits before an open block counts as complete. */
@@ -16,7 +16,7 @@ export interface ScanOptions {
   rules: CompiledRuleSet;
   window: TimeWindow;
   onEvent: (e: DiagEvent) => void;
-  onNote: (note: string) => void;
+  onNote: (note: string, kind?: NoteKind) => void;
   /** Bytes read so far of this source, for a progress bar. */
   onProgress?: (bytes: number) => void;
   /** The source's size when known: large files are searched on a worker thread. */
@@ -45,7 +45,7 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
   };
   const thread = !src.live && (opts.size ?? 0) >= THREAD_MIN_BYTES ? new SearchThread(opts.rules.searchLiterals) : null;
   try {
-    const note = (n: string) => { summary.errors.push(n); opts.onNote(n); };
+    const note = (n: string, kind?: NoteKind) => { summary.errors.push(n); opts.onNote(n, kind); };
     const chunks = alignLines(src.open({ signal: opts.signal, note }), { onLongLine: longLine });
     if (thread) {
       for await (const { chunk, hits } of thread.pipeline(chunks)) {
@@ -67,7 +67,8 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     const e = err as NodeJS.ErrnoException;
     const msg = e.name === 'InputError' ? e.message : `${src.name}: ${e.code === 'Z_DATA_ERROR' ? 'corrupt gzip data' : e.message}`;
     summary.errors.push(msg);
-    opts.onNote(msg);
+    // The input could not be read to its end: that is the user's input failing, not a finding.
+    opts.onNote(msg, 'input-error');
   } finally {
     matcher.finish();
     await thread?.close();

@@ -6,7 +6,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { watch } from 'chokidar';
-import { CHUNK_BYTES, type OpenContext, type Source } from './source.js';
+import { CHUNK_BYTES, type NoteKind, type OpenContext, type Source } from './source.js';
 
 /** The safety net: how often to look when no event came. */
 const POLL_MS = 1000;
@@ -70,7 +70,7 @@ class Tail {
   private readonly problemsNoted = new Set<string>();
   private readonly buf = Buffer.allocUnsafe(CHECK_BYTES + CHUNK_BYTES);
 
-  constructor(private readonly path: string, private readonly note: (m: string) => void, private readonly signal?: AbortSignal) {}
+  constructor(private readonly path: string, private readonly note: (m: string, kind?: NoteKind) => void, private readonly signal?: AbortSignal) {}
 
   /** Reads all that is new, across a rotation; returns whether any bytes came. */
   async *catchUp(): AsyncGenerator<Buffer, boolean> {
@@ -145,7 +145,7 @@ class Tail {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       // ENOENT: gone again between stat and open; the next look finds it or waits.
-      if (e.code !== 'ENOENT') this.noteOnce(`${this.path}: ${e.code === 'EACCES' ? 'permission denied' : e.message}; still trying`);
+      if (e.code !== 'ENOENT') this.noteOnce(`${this.path}: ${e.code === 'EACCES' ? 'permission denied' : e.message}; still trying`, 'input-error');
       return false;
     }
     // The identity of what was opened, not of what stat saw a moment before.
@@ -163,8 +163,8 @@ class Tail {
     [this.pos, this.seen, this.endsWithNewline, this.inHole] = [0, EMPTY, true, false];
   }
 
-  noteOnce(message: string): void {
-    if (!this.problemsNoted.has(message)) this.note(message);
+  noteOnce(message: string, kind?: NoteKind): void {
+    if (!this.problemsNoted.has(message)) this.note(message, kind);
     this.problemsNoted.add(message);
   }
 

@@ -4,9 +4,13 @@ import type { SourceKind } from '../types.js';
 export interface OpenContext {
   /** Aborted on Ctrl-C or SIGTERM: a live source ends its stream cleanly. */
   signal?: AbortSignal;
-  /** Something the user should know that is not an error (a rotation, a missing journal). */
-  note?: (message: string) => void;
+  /** Something the user should know (a rotation, a missing journal); `kind` marks an input the
+   *  user named that cannot be read, which makes the run exit 2. */
+  note?: (message: string, kind?: NoteKind) => void;
 }
+
+/** 'input-error': an input the user named cannot be read (exit 2); otherwise a plain note. */
+export type NoteKind = 'input-error';
 
 export interface Source {
   kind: SourceKind;
