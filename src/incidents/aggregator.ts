@@ -31,7 +31,9 @@ export class Aggregator {
     // A trend is one process's memory over time: heartbeats of several pids interleaved would saw.
     // A crash read from a core groups by its signature: the same crash in N cores is one incident.
     const subject = e.crash ? `sig:${e.crash.signature}` : trend && e.subjects.pids.length ? `pid:${e.subjects.pids[0]}` : subjectKey(e);
-    const key = `${e.rule}|${subject}`;
+    // One rule can name several categories (an exit status: 137 a kill, 139 a SIGSEGV): events of
+    // different categories are different incidents even when the same supervisor logs them.
+    const key = `${e.rule}|${e.category}|${subject}`;
     let draft = this.drafts.get(key);
     const opened = !draft;
     if (!draft) {

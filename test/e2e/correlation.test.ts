@@ -73,3 +73,24 @@ describe.skipIf('skip' in jr)('correlation across the worker log, dmesg and the 
     for (const loop of report.incidents.filter((i) => i.category === 'restart.loop')) expect(loop.causedBy).toBe(first.id);
   });
 });
+
+describe('exits of different kinds from one supervisor', () => {
+  it('keeps an exit 137 with its OOM kill and an exit 139 with its crash, though the same supervisor logged both', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'worker.log'), [
+      '2026-11-20T10:00:00.000Z clw-worker[pid=4100]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)',
+      '2026-11-20T10:00:00.050Z clw-supervisor[pid=611]: WARN: worker 4100 exited with code 139',
+      '2026-11-20T11:00:00.080Z clw-supervisor[pid=611]: WARN: worker 4200 exited with code 137',
+      '',
+    ].join('\n'));
+    writeFileSync(join(dir, 'dmesg.txt'), '2026-11-20T11:00:00,000100+00:00 Out of memory: Killed process 4200 (clw-worker) total-vm:4000000kB, anon-rss:3900000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8000kB oom_score_adj:0\n');
+    const r = await clw([dir, '--format', 'json']);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    const oom = report.incidents.find((i) => i.category === 'oom.killed');
+    const crash = report.incidents.find((i) => i.category === 'crash.segv');
+    expect(oom?.subjects.pids).toEqual([4200]);
+    expect(oom?.evidence.map((e) => e.text)).toContainEqual(expect.stringContaining('worker 4200 exited with code 137'));
+    expect(crash?.subjects.pids).not.toContain(4200);
+    expect(crash?.evidence.map((e) => e.text)).toContainEqual(expect.stringContaining('worker 4100 exited with code 139'));
+  });
+});
