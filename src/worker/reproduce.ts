@@ -2,7 +2,7 @@
 // process, the way an operator starts it) into a failure and leaves in DIR what an operator would
 // have: worker.toml, worker.log, the tasks' stderr.log, dmesg.txt when the kernel took part, and any core files.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { enqueue, newTask } from './queue.js';
@@ -103,5 +103,9 @@ export async function reproduce(name: string, out: string): Promise<Reproduced> 
     reproduced = exitCode !== 0;
   }
   if (s.kernel) writeFileSync(join(dir, 'dmesg.txt'), kernelLines(before, started).join('\n') + '\n');
+  // The worker opens stderr.log at start; a scenario whose tasks said nothing leaves no empty file
+  // for clw-diag to note.
+  const stderrLog = join(dir, 'stderr.log');
+  if (existsSync(stderrLog) && statSync(stderrLog).size === 0) unlinkSync(stderrLog);
   return { dir, reproduced, exitCode, notes };
 }
