@@ -85,5 +85,29 @@ function joinAnonymous(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
     absorb(fits[0], d);
     kept.splice(kept.indexOf(d), 1);
   }
+  return joinSameCategory(kept);
+}
+
+/** Facts that name one thing (a file, a task, a library): equal values say two drafts saw the same. */
+const NAMING_FACTS = ['path', 'task', 'plugin', 'library', 'corePath'];
+
+/** Two drafts saw the same thing: a naming fact in common, and no fact they disagree on. */
+function sameThing(a: Draft, b: Draft): boolean {
+  const shared = Object.entries(a.facts).filter(([k]) => b.facts[k] !== undefined);
+  return shared.every(([k, v]) => b.facts[k] === v) && shared.some(([k]) => NAMING_FACTS.includes(k));
+}
+
+/** A pid-less line of a failure (Node's EMFILE on stderr) and the worker's account of it (the task's
+ *  EMFILE, with its pid) are one incident when that account is the only one of its category that
+ *  fits and both name the same file: it keeps its title and subjects, and gains the other's evidence. */
+function joinSameCategory(drafts: Draft[]): Draft[] {
+  const kept = [...drafts];
+  for (const d of drafts) {
+    if (!anonymous(d)) continue;
+    const fits = kept.filter((k) => k !== d && !anonymous(k) && k.category === d.category && closeInTime(d, k));
+    if (fits.length !== 1 || !sameThing(d, fits[0])) continue;
+    absorb(fits[0], d);
+    kept.splice(kept.indexOf(d), 1);
+  }
   return kept;
 }

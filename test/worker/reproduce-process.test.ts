@@ -69,6 +69,9 @@ describe('clw-worker reproduce: process failures', { timeout: 30_000 }, () => {
     expect(incidents[0]).toMatchObject({
       category: 'resource.fd', rule: 'clw-task-emfile', facts: { task: 'thumbnail-batch', fdLimit: 64, openFiles: Number(m![2]) },
     });
+    // Node's own EMFILE on the child's stderr names the same file: one incident, with both lines.
+    expect(incidents.filter((i) => i.category === 'resource.fd')).toHaveLength(1);
+    expect(incidents[0].evidence.map((e) => e.source)).toEqual(expect.arrayContaining([expect.stringMatching(/stderr\.log$/), expect.stringMatching(/worker\.log$/)]));
   });
 
   it.skipIf(noCc !== null)('sigpipe: a native handler writing to a closed pipe dies of SIGPIPE; clw-diag ranks signal.sigpipe first', async () => {
