@@ -38,7 +38,13 @@ async function findChromium(): Promise<{ bin: string | null; why: string }> {
 function recordingProxy(): Promise<{ port: number; seen: string[]; close: () => void }> {
   const seen: string[] = [];
   const server = http.createServer((req, res) => { seen.push(req.url ?? ''); res.writeHead(502).end(); });
-  server.on('connect', (req, socket) => { seen.push(`https://${req.url}`); socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'); });
+  server.on('connect', (req, socket) => {
+    seen.push(`https://${req.url}`);
+    // The browser may drop a refused tunnel first (ECONNRESET): that is its business, not an error here.
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, seen, close: () => server.close() })));
 }
 
