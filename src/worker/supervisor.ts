@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkerConfig } from './config.js';
 import { supervisorLine, WorkerLog } from './log.js';
 import { childEnv } from './parent.js';
-import { dumpsCore, reportCore } from './plugins.js';
+import { dumpsCore, reportCore } from './core-files.js';
 import { pending, recover } from './queue.js';
 import { EX_CONFIG } from './worker-main.js';
 

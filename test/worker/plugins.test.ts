@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/worker/config.js';
 import { corePatternProblem } from '../../src/worker/native.js';
-import { handlerNames, pluginHostUnavailable } from '../../src/worker/plugins.js';
+import { handlerNames, pluginHostUnavailable } from '../../src/worker/plugins/index.js';
 import { claim, enqueue as put, newTask, pending, recover } from '../../src/worker/queue.js';
 import { buildSamplePlugins } from '../../src/worker/scenarios/plugins.js';
 import { diagnose, enqueue, readLog, tempDir, waitForLog, worker, writeConfig } from './helpers.js';

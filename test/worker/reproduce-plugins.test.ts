@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { corePatternProblem } from '../../src/worker/native.js';
 import { PDF_C } from '../../src/worker/native/sample-plugins.js';
-import { pluginHostUnavailable } from '../../src/worker/plugins.js';
+import { pluginHostUnavailable } from '../../src/worker/plugins/index.js';
 import { DIAG_BIN, tempDir, worker } from './helpers.js';
 
 const noHost = pluginHostUnavailable();

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pluginHostUnavailable } from '../plugins.js';
+import { pluginHostUnavailable } from '../plugins/index.js';
 import { IMG_C, PDF_C, VIPS_C } from '../native/sample-plugins.js';
 import type { QueuedTask, Scenario } from './types.js';
 
