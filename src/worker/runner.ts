@@ -2,7 +2,7 @@
 // max_memory_gb, prints heartbeats, and drains on SIGTERM. Memory is enforced per task by a
 // watchdog on the child's VmRSS, or with memory_cgroup by the kernel through a cgroup per task.
 import { fork, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync, unlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { constants } from 'node:os';
 import { confine, release, type MemoryCgroup } from './cgroup.js';
@@ -18,6 +18,17 @@ import { describeStall, ProgressWatch } from './progress.js';
 import { claim, type Claim } from './queue.js';
 import type { TaskMessage } from './task-messages.js';
 import { TASK_TYPES } from './task-types.js';
+
+/** A task's output file, read in and removed (a missing one is no result). */
+function takeFile(file: string): Buffer | null {
+  try {
+    const data = readFileSync(file);
+    unlinkSync(file);
+    return data;
+  } catch {
+    return null;
+  }
+}
 
 const TASK_ENTRY = fileURLToPath(new URL('./task-child.js', import.meta.url));
 const GiB = 1024 ** 3;
@@ -168,7 +179,7 @@ export class Runner {
     if (m?.kind === 'native-crash') r.crash = m;
     else if (m?.kind === 'drain-ack') this.forwardSigterm(r);
     else if (m?.kind === 'task-error') r.error = m.message;
-    else if (m?.kind === 'task-result') this.results.set(r.claim.task.id, m.value);
+    else if (m?.kind === 'task-result') this.results.set(r.claim.task.id, m.file ? takeFile(m.file) : m.value);
     else if (m?.kind === 'log') {
       const log = m.pid ? new WorkerLog(this.log.file, this.log.processName, m.pid, this.log.toStderr) : this.log;
       log.log(m.level, m.msg);

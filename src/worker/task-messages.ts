@@ -21,6 +21,8 @@ export interface TaskLogLine {
 export interface TaskResult {
   kind: 'task-result';
   value: unknown;
+  /** a file the task wrote its output to: the worker reads it in as the value, then removes it */
+  file?: string;
 }
 
 /** The child is ready for the drain's SIGTERM (the reply to WorkerMessage 'drain'). */

@@ -30,7 +30,7 @@ export const RUNTIME_SCENARIOS: Record<string, Scenario> = {
     what: `${RENDERS} render tasks each return 16 MiB that the worker caches for good; heartbeat RSS climbs task after task`,
     worker: { heartbeat_sec: 0.5 },
     task: { max_memory_gb: 24 },
-    tasks: Array.from({ length: RENDERS }, (_, i) => ({ type: 'render', payload: { mib: 16, ms: 50 }, id: `render-${i + 1}` })),
+    tasks: Array.from({ length: RENDERS }, (_, i) => ({ type: 'render', payload: { mib: 16, ms: 150 }, id: `render-${i + 1}` })),
     until: new RegExp(`task 'render-${RENDERS}' completed`),
   },
 };

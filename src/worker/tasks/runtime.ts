@@ -1,6 +1,9 @@
 // Task types that stress the JavaScript runtime itself: the V8 heap, its garbage collector, and
 // what the worker keeps of a task's result. Each runs in a forked task child (task-child.ts).
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tell } from '../task-messages.js';
 
 const MiB = 1024 * 1024;
@@ -50,11 +53,18 @@ export const RUNTIME_TASK_TYPES: Record<string, (payload: Record<string, unknown
     }
     if (live.length !== objects) throw new Error('objects lost');
   },
-  // Renders an image of `mib` MiB after `ms` of work and sends it to the worker base64-encoded as the
-  // task's result (random bytes stand in for the pixels, so no two results are alike).
+  // Renders an image of `mib` MiB after `ms` of work into a file, 1 MiB at a time, and hands the file
+  // to the worker as the task's result (random bytes stand in for the pixels, so no two results are
+  // alike). Written in pieces, so the child stays small and the worker's growth is what shows.
   async render(p) {
     await sleep(count(p.ms, 100));
-    const image = randomBytes(Math.ceil((count(p.mib, 1) * MiB * 3) / 4));
-    await tell({ kind: 'task-result', value: image.toString('base64') });
+    const file = join(tmpdir(), `clw-render-${process.pid}.bin`);
+    const fd = openSync(file, 'w');
+    try {
+      for (let i = 0; i < count(p.mib, 1); i++) writeSync(fd, randomBytes(MiB));
+    } finally {
+      closeSync(fd);
+    }
+    await tell({ kind: 'task-result', value: null, file });
   },
 };
