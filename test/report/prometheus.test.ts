@@ -103,8 +103,8 @@ function value(families: Map<string, Family>, name: string, labels: Record<strin
   return families.get(name)?.samples.find((s) => JSON.stringify(s.labels) === JSON.stringify(labels))?.value;
 }
 
-const MAIN = ['clw_diag_incidents', 'clw_diag_crashes_total', 'clw_diag_oom_kills_total', 'clw_diag_worker_restarts_total',
-  'clw_diag_last_run_timestamp_seconds', 'clw_diag_inputs_total'];
+const MAIN = ['clw_diag_incidents', 'clw_diag_crashes', 'clw_diag_oom_kills', 'clw_diag_worker_restarts',
+  'clw_diag_last_run_timestamp_seconds', 'clw_diag_inputs'];
 
 describe('prometheus', () => {
   it('is well-formed and counts a crash loop: incidents, crashes by signal, restarts', async () => {
@@ -115,30 +115,30 @@ describe('prometheus', () => {
     expect(value(f, 'clw_diag_incidents', { category: 'restart.loop', severity: 'error' })).toBe(1);
     const total = f.get('clw_diag_incidents')!.samples.reduce((n, s) => n + s.value, 0);
     expect(total).toBe(r.incidents.length);
-    expect(value(f, 'clw_diag_crashes_total', { signal: 'SIGSEGV' })).toBe(r.incidents[0].count);
-    expect(value(f, 'clw_diag_worker_restarts_total')).toBe(5);
-    expect(value(f, 'clw_diag_oom_kills_total')).toBe(0);
-    expect(value(f, 'clw_diag_inputs_total')).toBe(2);
-    expect(value(f, 'clw_diag_input_lines_total')).toBe(r.sources.reduce((n, s) => n + s.lines, 0));
+    expect(value(f, 'clw_diag_crashes', { signal: 'SIGSEGV' })).toBe(r.incidents[0].count);
+    expect(value(f, 'clw_diag_worker_restarts')).toBe(5);
+    expect(value(f, 'clw_diag_oom_kills')).toBe(0);
+    expect(value(f, 'clw_diag_inputs')).toBe(2);
+    expect(value(f, 'clw_diag_input_lines')).toBe(r.sources.reduce((n, s) => n + s.lines, 0));
     expect(value(f, 'clw_diag_last_run_timestamp_seconds')).toBe(Math.floor(Date.parse(r.generatedAt) / 1000));
   }, 30_000);
 
   it('takes restarts from the restart counter, and OOM kills from oom.killed incidents', async () => {
     const k8s = parseExposition(renderPrometheus(await sampleReport('crashloop-backoff-k8s')));
-    expect(value(k8s, 'clw_diag_worker_restarts_total')).toBe(14);
+    expect(value(k8s, 'clw_diag_worker_restarts')).toBe(14);
     const oom = parseExposition(renderPrometheus(await sampleReport('kernel-oom-kill')));
-    expect(value(oom, 'clw_diag_oom_kills_total')).toBe(1);
-    expect(value(oom, 'clw_diag_worker_restarts_total')).toBe(1);
+    expect(value(oom, 'clw_diag_oom_kills')).toBe(1);
+    expect(value(oom, 'clw_diag_worker_restarts')).toBe(1);
   }, 30_000);
 
   it('writes every main series as zero on a healthy run, so alerts can test == 0', () => {
     const f = parseExposition(renderPrometheus(report([])));
     expect(f.get('clw_diag_incidents')!.samples).toHaveLength(CATEGORIES.length * SEVERITIES.length);
     for (const c of CATEGORIES) for (const s of SEVERITIES) expect(value(f, 'clw_diag_incidents', { category: c, severity: s })).toBe(0);
-    for (const sig of ['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE']) expect(value(f, 'clw_diag_crashes_total', { signal: sig })).toBe(0);
-    expect(value(f, 'clw_diag_oom_kills_total')).toBe(0);
-    expect(value(f, 'clw_diag_worker_restarts_total')).toBe(0);
-    expect(value(f, 'clw_diag_inputs_total')).toBe(1);
+    for (const sig of ['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE']) expect(value(f, 'clw_diag_crashes', { signal: sig })).toBe(0);
+    expect(value(f, 'clw_diag_oom_kills')).toBe(0);
+    expect(value(f, 'clw_diag_worker_restarts')).toBe(0);
+    expect(value(f, 'clw_diag_inputs')).toBe(1);
     expect(value(f, 'clw_diag_last_run_timestamp_seconds')).toBe(Date.parse('2026-11-23T00:00:00Z') / 1000);
   });
 
@@ -147,8 +147,8 @@ describe('prometheus', () => {
     const odd = 'SIG"ODD\\\nX';
     const inc = incident({ category: 'crash.signal', count: 3, crash: { ...ABORT_CRASH, signal: odd } });
     const f = parseExposition(renderPrometheus(report([inc, incident({ id: 'i2', rank: 2, crash: ABORT_CRASH })])));
-    expect(value(f, 'clw_diag_crashes_total', { signal: odd })).toBe(3);
-    expect(value(f, 'clw_diag_crashes_total', { signal: 'SIGABRT' })).toBe(1);
+    expect(value(f, 'clw_diag_crashes', { signal: odd })).toBe(3);
+    expect(value(f, 'clw_diag_crashes', { signal: 'SIGABRT' })).toBe(1);
   });
 
   it('rejects what the format does not allow (the checker itself)', () => {
@@ -174,6 +174,6 @@ describe('prometheus', () => {
     const file = join(tempDir(), 'clw-diag.prom');
     const o = await clw(['samples/kernel-oom-kill', '--format', 'prometheus', '--output', file], { env: NOW });
     expect(o.stdout).toBe('');
-    expect(value(parseExposition(readFileSync(file, 'utf8')), 'clw_diag_oom_kills_total')).toBe(1);
+    expect(value(parseExposition(readFileSync(file, 'utf8')), 'clw_diag_oom_kills')).toBe(1);
   }, 30_000);
 });
