@@ -7,9 +7,10 @@ import type { Scenario } from './types.js';
 
 export type { QueuedTask, Scenario } from './types.js';
 
+// Family by family, as `reproduce --help` lists them: limits and crashes, the runtime, the process, plugins.
 export const SCENARIOS: Record<string, Scenario> = {
   ...BASIC_SCENARIOS,
-  ...PLUGIN_SCENARIOS,
   ...RUNTIME_SCENARIOS,
   ...PROCESS_SCENARIOS,
+  ...PLUGIN_SCENARIOS,
 };
