@@ -1,16 +1,15 @@
 // `clw-diag [PATH..]`: the main job. Parses nothing itself (yargs did), runs the analysis, writes
 // the report, returns the exit code.
-import { renameSync, writeFileSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
 import type { Report, Severity } from '../types.js';
 import { SEVERITY_ORDER } from '../types.js';
 import { Analysis } from '../pipeline/analyze.js';
 import { renderGithubAnnotations } from '../report/github-annotations.js';
 import { render, type Format } from '../report/index.js';
 import { loadRules } from '../rules/loader.js';
-import { EXIT } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { gatherSources, type InputArgs } from './gather-sources.js';
 import { analysisNow, parseWindow, rulesCacheFor, rulesDir, useColor } from './options.js';
+import { checkOutput, writeAtomically } from './output-file.js';
 import { progressBar } from './progress.js';
 import { streamPrinter } from './stream-printer.js';
 
@@ -32,11 +31,6 @@ export interface Io {
   stdin: NodeJS.ReadStream;
 }
 
-function writeAtomically(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 export function exitCodeForReport(report: Report, failOn: Severity | 'never'): number {
   if (failOn === 'never') return EXIT.ok;
@@ -45,6 +39,7 @@ export function exitCodeForReport(report: Report, failOn: Severity | 'never'): n
 }
 
 export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
+  if (args.output) checkOutput(args.output);
   const now = analysisNow();
   const window = parseWindow(args.since, args.until, now);
   const dir = rulesDir(args.rules);
@@ -89,8 +84,17 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   // On GitHub Actions, workflow commands on stdout annotate the run: before the report, or alone
   // on stdout when the report goes to --output.
   if (process.env.GITHUB_ACTIONS === 'true') io.stdout.write(renderGithubAnnotations(report, { cwd: process.cwd() }));
-  if (args.output) writeAtomically(args.output, text);
-  else io.stdout.write(text);
+  if (args.output) {
+    try {
+      writeAtomically(args.output, text);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      // The file could not be written (a full disk, say): the report still reaches the user.
+      io.stderr.write(`clw-diag: ${err.message}; the report follows on standard output\n`);
+      io.stdout.write(text);
+      return EXIT.usage;
+    }
+  } else io.stdout.write(text);
   if (errors.length || inputErrors.length || problems.length) return EXIT.usage;
   return exitCodeForReport(report, args.failOn);
 }

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { BIN, clw, tempDir } from './cli.js';
@@ -7,6 +8,24 @@ import { ReportSchema } from './report-schema.js';
 
 const CRASH = '2026-11-20T10:00:01.250Z clw-worker[pid=812]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)\n';
 const RESPAWN = '2026-11-20T10:00:02.000Z Supervisor: Respawning worker... (attempt 1/10)\n';
+
+/** A full 64 KiB tmpfs, unmounted after the tests; null when it cannot be mounted. */
+function mountTiny(): string | null {
+  const dir = tempDir();
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  afterAll(() => execFileSync('umount', [dir]));
+  // Filled up, so even a small report finds no room.
+  try {
+    writeFileSync(join(dir, 'filler'), Buffer.alloc(1 << 20));
+  } catch {
+    // ENOSPC: the point
+  }
+  return dir;
+}
 
 function logDir(files: Record<string, string | Buffer>): string {
   const dir = tempDir();
@@ -120,6 +139,31 @@ describe('mistakes are made safely', () => {
     const r = await clw(['x', '--format', 'pdf']);
     expect(r.exitCode).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/format/);
+  });
+
+  it('an --output that cannot be written is refused before the analysis, in one line', async () => {
+    const dir = logDir({ 'worker.log': CRASH });
+    const missing = await clw([dir, '--output', join(dir, 'no-such-folder', 'report.html')]);
+    expect(missing.exitCode).toBe(2);
+    expect(oneLine(missing.stderr)).toBe(`clw-diag: --output ${join(dir, 'no-such-folder', 'report.html')}: ${join(dir, 'no-such-folder')}: no such folder`);
+    expect(missing.stdout).toBe('');
+    const folder = await clw([dir, '--output', dir]);
+    expect(folder.exitCode).toBe(2);
+    expect(oneLine(folder.stderr)).toBe(`clw-diag: --output ${dir}: is a folder`);
+  });
+
+  // A real full disk: a 64 KiB tmpfs, filled (root only: mount needs CAP_SYS_ADMIN).
+  const tiny = process.getuid?.() === 0 ? mountTiny() : null;
+  if (!tiny) console.log('full-disk --output test skipped: not root, so no tmpfs can be mounted');
+  it.skipIf(!tiny)('a report that does not fit on the disk still reaches standard output', async () => {
+    const dir = logDir({ 'worker.log': CRASH.repeat(2000) });
+    const out = join(tiny!, 'report.json');
+    const r = await clw([dir, '--format', 'json', '--output', out]);
+    expect(r.exitCode).toBe(2);
+    expect(oneLine(r.stderr)).toBe(`clw-diag: --output ${out}: cannot write the report: no space left on the device; the report follows on standard output`);
+    expect(ReportSchema.parse(JSON.parse(r.stdout)).incidents[0].category).toBe('crash.segv');
+    // No temporary file left behind.
+    expect(readdirSync(tiny!)).toEqual(['filler']);
   });
 
   it('no input at all is a usage error', async () => {
