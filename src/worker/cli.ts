@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type WorkerConfig } from './config.js';
 import { enqueue, newTask } from './queue.js';
 import { benchCommand } from './bench.js';
 import { BenchArgumentError } from './bench/options.js';
-import { reproduce } from './reproduce.js';
+import { OutFolderError, reproduce } from './reproduce.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { supervise } from './supervisor.js';
 import { TASK_TYPES } from './task-types.js';
@@ -67,7 +67,9 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .positional('scenario', { type: 'string', demandOption: true, choices: Object.keys(SCENARIOS), describe: 'the failure' })
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'folder for worker.toml, worker.log, dmesg.txt, cores' }),
     async (a) => {
-      const r = await reproduce(a.scenario, a.out);
+      const r = await reproduce(a.scenario, a.out).catch((err: unknown) => {
+        throw err instanceof OutFolderError ? new UsageError(err.message) : err;
+      });
       for (const n of r.notes) process.stderr.write(`clw-worker: note: ${n}\n`);
       process.stdout.write(`${a.scenario}: ${r.reproduced ? 'reproduced' : 'NOT reproduced'} in ${r.dir} (worker exit ${r.exitCode})\n`);
       code = r.reproduced ? 0 : 1;

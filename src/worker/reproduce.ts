@@ -65,6 +65,9 @@ export interface Reproduced {
   notes: string[];
 }
 
+/** --out cannot take the run: the user's to fix (exit 2), not a failed reproduction. */
+export class OutFolderError extends Error {}
+
 export async function reproduce(name: string, out: string): Promise<Reproduced> {
   const s = SCENARIOS[name];
   if (!s) throw new Error(`unknown scenario '${name}' (known: ${Object.keys(SCENARIOS).join(', ')})`);
@@ -72,8 +75,12 @@ export async function reproduce(name: string, out: string): Promise<Reproduced> 
   if (why) throw new Error(`scenario '${name}' cannot run here: ${why}`);
   const dir = resolve(out);
   // A second run would append to the first one's log and queue, and mix two events in one diagnosis.
-  if (existsSync(join(dir, 'worker.log'))) throw new Error(`${dir} already holds a worker.log: give reproduce an empty folder`);
-  mkdirSync(dir, { recursive: true });
+  if (existsSync(join(dir, 'worker.log'))) throw new OutFolderError(`${dir} already holds a worker.log: give reproduce an empty folder`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new OutFolderError(`--out ${out}: cannot make the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   const config = join(dir, 'worker.toml');
   writeFileSync(config, scenarioConfig(s));
   s.prepare?.(dir);

@@ -31,14 +31,18 @@ async function reproduce(name: string): Promise<string> {
 }
 
 describe('clw-worker reproduce', { timeout: 20_000 }, () => {
-  it('refuses an unknown scenario (exit 2) and a folder that already holds a run', async () => {
+  it('refuses an unknown scenario, a folder that already holds a run and an --out it cannot make (exit 2)', async () => {
     const bad = await worker(['reproduce', 'no-such', '--out', tempDir()]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/Invalid values:[\s\S]*config-invalid/);
     const dir = await reproduce('config-invalid');
     const again = await worker(['reproduce', 'config-invalid', '--out', dir]);
-    expect(again.exitCode).toBe(1);
+    expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/already holds a worker\.log/);
+    const file = join(dir, 'worker.toml');
+    const notFolder = await worker(['reproduce', 'task-timeout', '--out', join(file, 'run')]);
+    expect(notFolder.exitCode).toBe(2);
+    expect(notFolder.stderr.trim()).toBe(`clw-worker: --out ${join(file, 'run')}: cannot make the folder (ENOTDIR)`);
   });
 
   it('config-invalid: clw-diag ranks config.invalid first', async () => {
