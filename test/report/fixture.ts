@@ -20,14 +20,18 @@ export function incident(over: Partial<Incident> & Pick<Incident, 'rank' | 'id' 
 
 export function report(incidents: Incident[], over: Partial<Report> = {}): Report {
   const bySeverity: Report['summary']['bySeverity'] = {};
-  for (const i of incidents) bySeverity[i.severity] = (bySeverity[i.severity] ?? 0) + 1;
+  const byCategory: Report['summary']['byCategory'] = {};
+  for (const i of incidents) {
+    bySeverity[i.severity] = (bySeverity[i.severity] ?? 0) + 1;
+    byCategory[i.category] = (byCategory[i.category] ?? 0) + i.count;
+  }
   return {
     schemaVersion: 1,
     generatedAt: '2026-11-20T12:00:00.000Z',
     window: { since: null, until: null },
     sources: [{ kind: 'file', name: '/var/log/clw/worker.log', lines: 1200, bytes: 150_000, errors: [] }, { kind: 'dmesg', name: 'dmesg', lines: 80, bytes: 9000, errors: [] }],
     incidents,
-    summary: { incidents: incidents.length, events: incidents.reduce((n, i) => n + i.count, 0), bySeverity, byCategory: {} },
+    summary: { incidents: incidents.length, events: incidents.reduce((n, i) => n + i.count, 0), bySeverity, byCategory },
     notes: [],
     ...over,
   };

@@ -5,6 +5,7 @@ import { clw } from '../e2e/cli.js';
 import { ReportSchema } from '../e2e/report-schema.js';
 import type { Incident, Report } from '../../src/types.js';
 import { emptySubjects } from '../../src/types.js';
+import { report as baseReport } from './fixture.js';
 
 export const NOW = { CLW_DIAG_NOW: '2026-11-23T00:00:00Z' };
 
@@ -24,19 +25,11 @@ export function incident(over: Partial<Incident> = {}): Incident {
   };
 }
 
+/** fixture.ts's report, with one input (logs/worker.log) as of the samples' CLW_DIAG_NOW. */
 export function report(incidents: Incident[], over: Partial<Report> = {}): Report {
-  const bySeverity: Report['summary']['bySeverity'] = {};
-  const byCategory: Report['summary']['byCategory'] = {};
-  for (const i of incidents) {
-    bySeverity[i.severity] = (bySeverity[i.severity] ?? 0) + 1;
-    byCategory[i.category] = (byCategory[i.category] ?? 0) + i.count;
-  }
-  return {
-    schemaVersion: 1, generatedAt: '2026-11-23T00:00:00.000Z', window: { since: null, until: null },
-    sources: [{ kind: 'file', name: 'logs/worker.log', lines: 100, bytes: 4000, errors: [] }],
-    incidents, summary: { incidents: incidents.length, events: incidents.length, bySeverity, byCategory }, notes: [],
-    ...over,
-  };
+  return baseReport(incidents, {
+    generatedAt: '2026-11-23T00:00:00.000Z', sources: [{ kind: 'file', name: 'logs/worker.log', lines: 100, bytes: 4000, errors: [] }], ...over,
+  });
 }
 
 /** A core's crash: libc's abort frames, then the handler that asserted. */
