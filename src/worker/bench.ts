@@ -12,7 +12,7 @@ import { queueState } from './bench/queue-state.js';
 import { benchExitCode, benchJson, benchText, type BenchResult } from './bench/report.js';
 import { prepareRun } from './bench/run-folder.js';
 import { PeakTracker, treePids } from './bench/tree-rss.js';
-import { exitStatus } from './supervisor.js';
+import { exitStatus } from './exit-status.js';
 
 const WORKER_BIN = fileURLToPath(new URL('../../bin/clw-worker.js', import.meta.url));
 // Often enough to see a task child near its peak: alloc tasks hold their memory for a while, and

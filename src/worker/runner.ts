@@ -13,6 +13,7 @@ import { oomReport, rssOf } from './memory.js';
 import { CORE_DIR_ENV, CORE_DUMPS_ENV, logCrash, type NativeCrash } from './native.js';
 import { childEnv, onParentDeath, PARENT_ENV } from './parent.js';
 import { dumpsCore, reportCore } from './core-files.js';
+import { exitStatus } from './exit-status.js';
 import { Plugins } from './plugins/index.js';
 import { describeStall, ProgressWatch } from './progress.js';
 import { claim, type Claim } from './queue.js';
@@ -228,7 +229,7 @@ export class Runner {
       const sig = constants.signals[signal] ?? 0;
       if (this.cfg.task.enable_core_dumps && r.child.pid && dumpsCore(sig)) reportCore(this.log, this.cfg.worker.core_dir, r.child.pid);
       const oom = kernelOom > 0 ? ' (killed by the kernel OOM killer in its memory cgroup)' : '';
-      this.log.error(`worker ${r.child.pid} exited with code ${128 + (constants.signals[signal] ?? 0)}${oom}`);
+      this.log.error(`worker ${r.child.pid} exited with code ${exitStatus(code, signal)}${oom}`);
     }
     const ok = code === 0 && r.killedFor === null;
     if (ok) this.completed++;

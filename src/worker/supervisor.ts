@@ -4,12 +4,12 @@
 // worker left (clw-dispatch-fail), with how many tasks wait.
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { WorkerConfig } from './config.js';
 import { supervisorLine, WorkerLog } from './log.js';
 import { childEnv } from './parent.js';
 import { dumpsCore, reportCore } from './core-files.js';
+import { exitStatus } from './exit-status.js';
 import { pending, recover } from './queue.js';
 import { EX_CONFIG } from './worker-main.js';
 
@@ -18,11 +18,6 @@ const MAX_BACKOFF_MS = 30_000;
 // A worker that stayed up this long was healthy: its death starts a fresh restart budget.
 const STABLE_MS = 60_000;
 
-/** The exit status a shell would show: 128 + the signal number for a signal death. */
-export function exitStatus(code: number | null, signal: NodeJS.Signals | null): number {
-  if (signal) return 128 + (constants.signals[signal] ?? 0);
-  return code ?? 0;
-}
 
 // With enable_core_dumps the worker starts with no core size limit, in core_dir: a crash of the worker
 // itself (a plugin handler run in it, task.isolation = "none") leaves its core there. sh execs node,
@@ -88,19 +83,13 @@ export async function supervise(cfg: WorkerConfig): Promise<number> {
     );
     child = null;
     if (cfg.task.enable_core_dumps && pid && dumpsCore(status - 128)) reportCore(log, cfg.worker.core_dir, pid);
-    if (stopping) {
-      log.info(`worker ${pid} exited with code ${status} after drain`);
-      if (pid) returnLost(cfg, log, pid);
-      return status === 0 ? 0 : status;
-    }
-    if (status === 0) {
-      // A clean exit without a stop request is a recycle (max_tasks_per_worker): not a failure.
-      log.info(`worker ${pid} exited with code 0 after recycling; starting a fresh one`);
-      if (pid) returnLost(cfg, log, pid);
-      continue;
-    }
-    log.warn(`worker ${pid} exited with code ${status}`);
+    // A clean exit without a stop request is a recycle (max_tasks_per_worker): not a failure.
+    if (stopping) log.info(`worker ${pid} exited with code ${status} after drain`);
+    else if (status === 0) log.info(`worker ${pid} exited with code 0 after recycling; starting a fresh one`);
+    else log.warn(`worker ${pid} exited with code ${status}`);
     if (pid) returnLost(cfg, log, pid);
+    if (stopping) return status;
+    if (status === 0) continue;
     if (status === EX_CONFIG) {
       // Like systemd's RestartPreventExitStatus=78: every respawn would fail the same way.
       supervisorLine(log, `giving up on ${id} after ${attempts} attempts: configuration error (exit 78)`);
