@@ -7,7 +7,7 @@ import {
   appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync,
   unlinkSync, writeFileSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface Task {
   id: string;
@@ -32,6 +32,31 @@ export type Skip = (key: string) => boolean;
 
 const isJsonl = (queue: string) => queue.endsWith('.jsonl');
 const STALE_LOCK_MS = 10_000;
+
+/** The task files of a queue folder (or of its done/, failed/, claimed/PID/), oldest first; [] when it is not there. */
+function taskFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The lines of a JSON-lines file that hold something; [] when it is not there. */
+function taskLines(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  } catch {
+    return [];
+  }
+}
+
+/** Replaces a file's content through a temporary name, so no reader ever sees half of it. */
+function replaceFile(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
 
 export function newTask(type: string, payload: Record<string, unknown> = {}, id?: string): Task {
   return { id: id ?? `${type}-${randomUUID().slice(0, 8)}`, type, payload };
@@ -85,19 +110,12 @@ export function enqueue(queue: string, task: Task): void {
     return;
   }
   mkdirSync(queue, { recursive: true });
-  const name = `${Date.now()}-${process.hrtime.bigint()}-${task.id}.json`;
-  const tmp = join(queue, `.${name}.tmp`);
-  writeFileSync(tmp, JSON.stringify(task));
-  renameSync(tmp, join(queue, name));
+  replaceFile(join(queue, `${Date.now()}-${process.hrtime.bigint()}-${task.id}.json`), JSON.stringify(task));
 }
 
 function claimFromFolder(queue: string, skip?: Skip): Claim | null {
-  let names: string[];
-  try {
-    names = readdirSync(queue).filter((n) => n.endsWith('.json') && !n.startsWith('.') && !skip?.(n)).sort();
-  } catch {
-    return null;
-  }
+  const names = taskFiles(queue).filter((n) => !skip?.(n));
+  if (!names.length) return null;
   const claimed = join(queue, 'claimed', String(process.pid));
   mkdirSync(claimed, { recursive: true });
   for (const name of names) {
@@ -162,8 +180,7 @@ function claimFromJsonl(queue: string, skip?: Skip): Claim | null {
     // rather than losing it.
     appendFileSync(`${queue}.claimed`, first + '\n');
     appendFileSync(inflight(queue, process.pid), first + '\n');
-    writeFileSync(`${queue}.tmp`, rest);
-    renameSync(`${queue}.tmp`, queue);
+    replaceFile(queue, rest);
     return first;
   });
   if (line === null) return null;
@@ -199,12 +216,8 @@ export function recover(queue: string, pid: number): Task[] {
   const out: Task[] = [];
   if (isJsonl(queue)) {
     const file = inflight(queue, pid);
-    let lines: string[];
-    try {
-      lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
-    } catch {
-      return out;
-    }
+    const lines = taskLines(file);
+    if (!lines.length) return out;
     const back = lines.flatMap((l) => {
       try {
         return [retried(l)];
@@ -219,20 +232,13 @@ export function recover(queue: string, pid: number): Task[] {
       } catch {
         /* the queue file is gone: it holds just these now */
       }
-      writeFileSync(`${queue}.tmp`, back.map((b) => b.text + '\n').join('') + rest);
-      renameSync(`${queue}.tmp`, queue);
+      replaceFile(queue, back.map((b) => b.text + '\n').join('') + rest);
     });
     unlinkSync(file);
     return back.map((b) => b.task);
   }
   const dir = join(queue, 'claimed', String(pid));
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
-  } catch {
-    return out;
-  }
-  for (const name of names) {
+  for (const name of taskFiles(dir)) {
     const from = join(dir, name);
     let back;
     try {
@@ -240,9 +246,7 @@ export function recover(queue: string, pid: number): Task[] {
     } catch {
       continue; // unreadable: it stays in claimed/ for an operator, as it would have failed anyway
     }
-    const tmp = join(queue, `.${name}.tmp`);
-    writeFileSync(tmp, back.text);
-    renameSync(tmp, join(queue, name));
+    replaceFile(join(queue, name), back.text);
     unlinkSync(from);
     out.push(back.task);
   }
@@ -256,10 +260,17 @@ export function recover(queue: string, pid: number): Task[] {
 
 /** Tasks waiting (not claimed). */
 export function pending(queue: string): number {
-  try {
-    if (isJsonl(queue)) return readFileSync(queue, 'utf8').split('\n').filter((l) => l.trim()).length;
-    return readdirSync(queue).filter((n) => n.endsWith('.json') && !n.startsWith('.')).length;
-  } catch {
-    return 0;
-  }
+  return (isJsonl(queue) ? taskLines(queue) : taskFiles(queue)).length;
+}
+
+/** What identifies each task that ended so (its file name, or its id in a .jsonl queue). */
+export function ended(queue: string, outcome: 'done' | 'failed'): string[] {
+  if (!isJsonl(queue)) return taskFiles(join(queue, outcome));
+  return taskLines(`${queue}.${outcome}`).map((l) => {
+    try {
+      return String((JSON.parse(l) as { id?: unknown }).id ?? l);
+    } catch {
+      return l;
+    }
+  });
 }
