@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { BIN, clw, tempDir } from './cli.js';
+import { BIN, CLI_ENV, clw, tempDir } from './cli.js';
 import { ReportSchema } from './report-schema.js';
 
 const CRASH = '2026-11-20T10:00:01.250Z clw-worker[pid=812]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)\n';
@@ -91,7 +91,7 @@ describe('clw-diag on files', () => {
 
   it('stops quietly when the reader closes the pipe early', async () => {
     const dir = logDir({ 'w.log': (CRASH + RESPAWN).repeat(2000) });
-    const r = await execa('bash', ['-c', `node ${BIN} ${dir} --fail-on never | head -1`], { reject: false });
+    const r = await execa('bash', ['-c', `node ${BIN} ${dir} --fail-on never | head -1`], { reject: false, env: CLI_ENV });
     expect(r.stdout).toMatch(/incidents? from 1 source/);
     expect(r.stderr).toBe('');
   });

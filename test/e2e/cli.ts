@@ -6,10 +6,12 @@ import { join, resolve } from 'node:path';
 
 export const BIN = resolve('bin/clw-diag.js');
 
+/** The environment the CLI runs in under test: GITHUB_ACTIONS=true (a run on GitHub) would put
+ *  workflow commands before every report, so it is off unless a test asks for it. */
+export const CLI_ENV = { NO_COLOR: '1', GITHUB_ACTIONS: '' };
+
 export function clw(args: string[], opts: Options = {}) {
-  // GITHUB_ACTIONS=true (a run on GitHub) would put workflow commands before every report: off
-  // unless a test asks for it.
-  return execa(process.execPath, [BIN, ...args], { reject: false, env: { NO_COLOR: '1', GITHUB_ACTIONS: '', ...opts.env }, ...opts });
+  return execa(process.execPath, [BIN, ...args], { reject: false, ...opts, env: { ...CLI_ENV, ...opts.env } });
 }
 
 export function tempDir(prefix = 'clw-e2e-'): string {

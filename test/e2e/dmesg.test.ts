@@ -2,7 +2,7 @@
 // and a real refusal when an unprivileged user may not read it.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { BIN, clw } from './cli.js';
+import { BIN, CLI_ENV, clw } from './cli.js';
 import { cgroupUnavailable, makeMemoryCgroup, removeSoon } from '../../src/worker/cgroup.js';
 
 const unavailable = cgroupUnavailable();
@@ -46,7 +46,7 @@ describe('--dmesg', () => {
     if (restrict !== '1') await execa('sysctl', ['-qw', 'kernel.dmesg_restrict=1']);
     try {
       const log = `${process.cwd()}/samples/segfault-native-handler`;
-      const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, log, '--dmesg', '--format', 'json'], { reject: false, env: { NO_COLOR: '1' } });
+      const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, log, '--dmesg', '--format', 'json'], { reject: false, env: CLI_ENV });
       expect(r.stderr).toMatch(/dmesg .*: (dmesg: )?read kernel buffer failed: Operation not permitted/);
       const report = JSON.parse(r.stdout);
       expect(report.incidents[0].category).toBe('crash.segv');

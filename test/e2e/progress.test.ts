@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { BIN, clw, tempDir } from './cli.js';
+import { BIN, CLI_ENV, clw, tempDir } from './cli.js';
 
 const hasScript = (await execa('sh', ['-c', 'command -v script'], { reject: false })).exitCode === 0;
 if (!hasScript) console.log('skipping the progress bar test: util-linux `script` is not installed');
@@ -19,7 +19,7 @@ function bigLog(): string {
 describe('progress bar', () => {
   it.skipIf(!hasScript)('is drawn on a terminal for a long input, and cleared before the report', async () => {
     const file = bigLog();
-    const r = await execa('script', ['-qec', `${process.execPath} ${BIN} ${file} --fail-on never`, '/dev/null'], { reject: false, env: { NO_COLOR: '1' } });
+    const r = await execa('script', ['-qec', `${process.execPath} ${BIN} ${file} --fail-on never`, '/dev/null'], { reject: false, env: CLI_ENV });
     expect(r.stdout).toMatch(/\[[#.]{30}\]\s+\d+% \d+ MiB\/s/);
     expect(r.stdout).toMatch(/No incidents from 1 source/);
   }, 30_000);
