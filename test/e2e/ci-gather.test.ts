@@ -6,11 +6,11 @@ import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFile
 import { delimiter, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { nativeUnavailable } from '../../src/worker/native.js';
+import { reproduce } from '../worker/helpers.js';
 import { BIN, tempDir } from './cli.js';
 
 const GATHER = resolve('examples/ci/gather.sh');
 const DIAG = `"${process.execPath}" "${BIN}"`;
-const WORKER_BIN = resolve('bin/clw-worker.js');
 
 const noNative = nativeUnavailable();
 if (noNative) console.log(`ci-gather on a reproduced segfault skipped: ${noNative}`);
@@ -44,9 +44,7 @@ const readReport = (out: string) => JSON.parse(readFileSync(join(out, 'report.js
 
 /** The segfault scenario's folder, its core and the pid that crashed. */
 async function reproduceSegfault() {
-  const dir = join(tempDir('clw-ci-'), 'run');
-  const r = await execa(process.execPath, [WORKER_BIN, 'reproduce', 'segfault', '--out', dir], { reject: false });
-  expect(r.exitCode, r.stderr).toBe(0);
+  const { dir } = await reproduce('segfault');
   const core = readdirSync(join(dir, 'cores')).find((n) => /^core\.\d+$/.test(n))!;
   expect(core).toBeDefined();
   return { dir, core, pid: Number(core.slice('core.'.length)) };

@@ -1,15 +1,13 @@
 // Runs the built clw-worker and clw-diag the way a user does, in throwaway folders.
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expect } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { clw, tempDir as e2eTempDir } from '../e2e/cli.js';
 
 export const WORKER_BIN = resolve('bin/clw-worker.js');
-export const DIAG_BIN = resolve('bin/clw-diag.js');
 
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'clw-worker-test-'));
-}
+export const tempDir = () => e2eTempDir('clw-worker-test-');
 
 /** A worker.toml with small limits; `extra` lines are appended to each section. */
 export function writeConfig(dir: string, worker: Record<string, unknown> = {}, task: Record<string, unknown> = {}): string {
@@ -48,15 +46,30 @@ export async function waitForLog(dir: string, re: RegExp, timeoutMs = 8000): Pro
 }
 
 export interface DiagIncident {
+  id: string;
   rank: number;
   category: string;
   rule: string;
+  causedBy: string | null;
   facts: Record<string, unknown>;
-  consequences: { category: string }[];
+  evidence: { source: string; line: number; text: string }[];
+  consequences: { id: string; category: string }[];
 }
 
 /** clw-diag LOGDIR --format json, the incidents in rank order. */
 export async function diagnose(logDir: string): Promise<DiagIncident[]> {
-  const r = await execa(process.execPath, [DIAG_BIN, logDir, '--format', 'json'], { reject: false, env: { NO_COLOR: '1' } });
-  return (JSON.parse(r.stdout) as { incidents: DiagIncident[] }).incidents;
+  const r = await clw([logDir, '--format', 'json']);
+  return (JSON.parse(String(r.stdout)) as { incidents: DiagIncident[] }).incidents;
+}
+
+/** `clw-worker reproduce NAME --out DIR` in a fresh folder: it must say it reproduced the failure and
+ *  leave a worker.toml and a worker.log; returns DIR and the log. */
+export async function reproduce(name: string): Promise<{ dir: string; log: string }> {
+  const dir = join(tempDir(), name);
+  const r = await worker(['reproduce', name, '--out', dir]);
+  expect(r.stdout + r.stderr).toMatch(new RegExp(`^${name}: reproduced in `, 'm'));
+  expect(r.exitCode).toBe(0);
+  expect(existsSync(join(dir, 'worker.toml'))).toBe(true);
+  expect(existsSync(join(dir, 'worker.log'))).toBe(true);
+  return { dir, log: readFileSync(join(dir, 'worker.log'), 'utf8') };
 }

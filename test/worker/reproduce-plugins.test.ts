@@ -8,27 +8,12 @@ import { dirname, join } from 'node:path';
 import { corePatternProblem } from '../../src/worker/native.js';
 import { PDF_C } from '../../src/worker/native/sample-plugins.js';
 import { pluginHostUnavailable } from '../../src/worker/plugins/index.js';
-import { DIAG_BIN, tempDir, worker } from './helpers.js';
+import { diagnose, reproduce } from './helpers.js';
 
 const noHost = pluginHostUnavailable();
 if (noHost) console.log(`missing-lib and crash-loop skipped: ${noHost}`);
 const noCores = corePatternProblem();
 if (!noHost && noCores) console.log(`crash-loop runs without cores: ${noCores}`);
-
-interface Incident {
-  id: string;
-  rank: number;
-  category: string;
-  rule: string;
-  causedBy: string | null;
-  facts: Record<string, unknown>;
-  consequences: { id: string; category: string }[];
-}
-
-async function diagnose(dir: string): Promise<Incident[]> {
-  const r = await execa(process.execPath, [DIAG_BIN, dir, '--format', 'json'], { reject: false, env: { NO_COLOR: '1' } });
-  return (JSON.parse(r.stdout) as { incidents: Incident[] }).incidents;
-}
 
 const made: string[] = [];
 afterAll(() => {
@@ -36,18 +21,15 @@ afterAll(() => {
   for (const d of made) rmSync(dirname(d), { recursive: true, force: true });
 });
 
-async function reproduce(name: string): Promise<string> {
-  const dir = join(tempDir(), name);
+async function reproduceHere(name: string): Promise<string> {
+  const { dir } = await reproduce(name);
   made.push(dir);
-  const r = await worker(['reproduce', name, '--out', dir]);
-  expect(r.stdout + r.stderr).toMatch(new RegExp(`^${name}: reproduced in `, 'm'));
-  expect(r.exitCode).toBe(0);
   return dir;
 }
 
 describe.skipIf(noHost !== null)('clw-worker reproduce, plugin scenarios', { timeout: 60_000 }, () => {
   it('missing-lib: the loader refuses the plugin for want of its library; clw-diag ranks lib.load first with both', async () => {
-    const dir = await reproduce('missing-lib');
+    const dir = await reproduceHere('missing-lib');
     const plugin = join(dir, 'plugins/libclwimg.so');
     // The plugin really needs a library this host does not have (ldd says so, where there is one).
     const ldd = await execa('ldd', [plugin], { reject: false });
@@ -62,7 +44,7 @@ describe.skipIf(noHost !== null)('clw-worker reproduce, plugin scenarios', { tim
   });
 
   it('crash-loop: a poison task kills each worker with SIGSEGV until the supervisor gives up; clw-diag ranks crash.segv over the loop and the idle queue', async () => {
-    const dir = await reproduce('crash-loop');
+    const dir = await reproduceHere('crash-loop');
     const log = readFileSync(join(dir, 'worker.log'), 'utf8');
     const poison = 'invoice-pdf-render-77ab0e';
     // Three workers (max_restarts 2), each dead of the same task, which went back to the queue each time.

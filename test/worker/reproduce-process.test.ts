@@ -1,25 +1,16 @@
 // `clw-worker reproduce` for the process failures (hang, sigterm-ignored, fd-exhaustion, sigpipe),
 // then `clw-diag DIR`: each failure really happens, and the expected root cause ranks first.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compilerUnavailable } from '../../src/worker/native.js';
 import { SCENARIOS } from '../../src/worker/scenarios/index.js';
-import { diagnose, tempDir, worker } from './helpers.js';
+import { diagnose, reproduce } from './helpers.js';
 
 const noHang = SCENARIOS.hang.unavailable?.() ?? null;
 if (noHang) console.log(`hang skipped: ${noHang}`);
 const noCc = compilerUnavailable();
 if (noCc) console.log(`sigpipe skipped: ${noCc}`);
-
-async function reproduce(name: string): Promise<{ dir: string; log: string }> {
-  const dir = join(tempDir(), name);
-  const r = await worker(['reproduce', name, '--out', dir]);
-  expect(r.stdout + r.stderr).toMatch(new RegExp(`^${name}: reproduced in `, 'm'));
-  expect(r.exitCode).toBe(0);
-  expect(existsSync(join(dir, 'worker.toml'))).toBe(true);
-  return { dir, log: readFileSync(join(dir, 'worker.log'), 'utf8') };
-}
 
 describe('clw-worker reproduce: process failures', { timeout: 30_000 }, () => {
   it.skipIf(noHang !== null)('hang: a task blocked in read() is reported with its syscall; clw-diag ranks hang first, the timeout under it', async () => {

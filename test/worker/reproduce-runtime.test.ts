@@ -4,15 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/worker/config.js';
-import { diagnose, tempDir, worker } from './helpers.js';
-
-async function reproduce(name: string): Promise<{ dir: string; log: string }> {
-  const dir = join(tempDir(), name);
-  const r = await worker(['reproduce', name, '--out', dir]);
-  expect(r.stdout + r.stderr).toMatch(new RegExp(`^${name}: reproduced in `, 'm'));
-  expect(r.exitCode).toBe(0);
-  return { dir, log: readFileSync(join(dir, 'worker.log'), 'utf8') };
-}
+import { diagnose, reproduce, tempDir } from './helpers.js';
 
 /** The pid of the task child the worker started for task `id`. */
 function taskPid(log: string, id: string): number {
