@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { BIN, CLI_ENV, clw, tempDir } from './cli.js';
@@ -184,16 +184,27 @@ describe('mistakes are made safely', () => {
     expect(r.stderr).not.toMatch(/ at .*\.js/);
   });
 
+  it('a folder named like a log, with no logs in it, is named', async () => {
+    const dir = logDir({});
+    mkdirSync(join(dir, 'sub.log'));
+    const r = await clw([join(dir, 'sub.log'), '--format', 'json']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/sub\.log: the folder holds no log files/);
+  });
+
   it('an unreadable file is named', async () => {
-    if (process.getuid?.() === 0) {
-      // root reads everything; a folder given where a file is expected is the unreadable case here.
-      const dir = logDir({});
-      mkdirSync(join(dir, 'sub.log'));
-      const r = await clw([join(dir, 'sub.log'), '--format', 'json']);
-      expect(r.exitCode).toBe(2);
-      expect(r.stderr).toMatch(/sub\.log: the folder holds no log files/);
-      return;
-    }
+    const dir = logDir({ 'locked.log': CRASH, 'ok.log': CRASH });
+    chmodSync(dir, 0o755);
+    const locked = join(dir, 'locked.log');
+    chmodSync(locked, 0);
+    const args = [locked, join(dir, 'ok.log'), '--format', 'json'];
+    // root reads everything: run as nobody, as an operator without sudo would.
+    const r = process.getuid?.() === 0
+      ? await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args], { reject: false, env: CLI_ENV })
+      : await clw(args);
+    expect(r.exitCode).toBe(2);
+    expect(oneLine(r.stderr)).toBe(`clw-diag: ${locked}: permission denied`);
+    expect(JSON.parse(String(r.stdout)).incidents[0].category).toBe('crash.segv');
   });
 
   it('invalid UTF-8 and a 50 MB line are notes, and the lines around them still count', async () => {

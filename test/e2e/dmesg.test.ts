@@ -2,6 +2,7 @@
 // and a real refusal when an unprivileged user may not read it.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
+import { writeFileSync } from 'node:fs';
 import { BIN, CLI_ENV, clw } from './cli.js';
 import { cgroupUnavailable, makeMemoryCgroup, removeSoon } from '../../src/worker/cgroup.js';
 
@@ -39,6 +40,17 @@ describe('--dmesg', () => {
     const recent = JSON.parse((await clw(['--dmesg', '--since', '1s', '--format', 'json', '--fail-on', 'never'])).stdout);
     expect(recent.summary.events).toBeLessThanOrEqual(all.summary.events);
     for (const inc of recent.incidents) expect(Date.parse(inc.lastSeen)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('keeps a kernel line written just now inside the window', async () => {
+    // Written to the real ring buffer (/dev/kmsg, root); the window allows for the kernel clock's
+    // drift from the wall clock, which dmesg's ISO stamps carry.
+    const pid = 900_000 + (process.pid % 90_000);
+    writeFileSync('/dev/kmsg', `clw-worker[${pid}]: segfault at 0 ip 0000556b1c2d3e4f sp 00007ffd5a6b7c80 error 4 in clw-worker[556b1c2d0000+5000]\n`);
+    const recent = JSON.parse((await clw(['--dmesg', '--since', '10s', '--format', 'json', '--fail-on', 'never'])).stdout);
+    const crash = recent.incidents.find((i: { subjects: { pids: number[] } }) => i.subjects.pids.includes(pid));
+    expect(crash).toMatchObject({ category: 'crash.segv' });
+    for (const inc of recent.incidents) expect(Date.parse(inc.firstSeen)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it.skipIf(process.getuid?.() !== 0)('notes a refused ring buffer and still analyses the other inputs', async () => {
