@@ -81,14 +81,18 @@ describe('Matcher', () => {
     const block = 'panic: runtime error: x\n[signal SIGSEGV: segmentation violation addr=0x10]\ngoroutine 1 [running]:\nmain.f(0x0)\n\t/a.go:1\n';
     const line = 'clw-worker[pid=1]: FATAL: clw-worker-crash detected. Exit code: 139\n';
     let text = '';
-    for (let i = 0; i < 200; i++) text += `filler line ${i} with some words in it\n` + (i % 7 === 0 ? block : '') + (i % 5 === 0 ? line : '');
+    let panics = 0;
+    for (let i = 0; i < 200; i++) {
+      text += `filler line ${i} with some words in it\n` + (i % 7 === 0 ? block : '') + (i % 5 === 0 ? line : '');
+      if (i % 7 === 0) panics++;
+    }
     const whole = await scanText(ruleSet(crash, panic), text);
     for (const size of [1, 7, 64, 333, 4096]) {
       const cut = await scanText(ruleSet(crash, panic), text, size);
       expect(cut.lines).toBe(whole.lines);
       expect(cut.events.map((e) => `${e.rule}@${e.line}:${e.evidence.length}`)).toEqual(whole.events.map((e) => `${e.rule}@${e.line}:${e.evidence.length}`));
     }
-    expect(whole.events.filter((e) => e.rule === 'panic')).toHaveLength(29);
+    expect(whole.events.filter((e) => e.rule === 'panic')).toHaveLength(panics);
   });
 
   it('gives a line without a time the last time seen, and filters on the window', async () => {
