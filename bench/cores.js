@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeCores, groupCrashes } from '../dist/crash/index.js';
+import { median } from './stats.js';
 
 const arg = (name, dflt) => Number(process.argv[process.argv.indexOf(`--${name}`) + 1] ?? dflt) || dflt;
 
@@ -57,7 +58,6 @@ function makeCores(dir, nulls, asserts) {
   return cores;
 }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 async function timed(cores, cacheDir) {
   const t = performance.now();

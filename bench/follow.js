@@ -18,6 +18,7 @@ import { appendFileSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { delaySummary } from './stats.js';
 
 const MEASURE = fileURLToPath(new URL('./measure.js', import.meta.url));
 const arg = (name, dflt) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? process.argv[process.argv.indexOf(`--${name}`) + 1] ?? dflt) || dflt;
@@ -121,8 +122,7 @@ async function latency(dir, n) {
       delays.push((await seen) - sent);
       await new Promise((r) => setTimeout(r, 20));
     }
-    delays.sort((a, b) => a - b);
-    results[kind] = { medianMs: Number(delays[delays.length >> 1].toFixed(1)), worstMs: Number(delays.at(-1).toFixed(1)) };
+    results[kind] = delaySummary(delays);
   }
   await c.stop();
   return results;

@@ -87,7 +87,6 @@ export function expectedFor(meta, loaded = loadRuleSet()) {
     byKind,
     problems,
     warnings,
-    loadProblems: loaded.problems,
   };
 }
 
@@ -122,39 +121,14 @@ export function grepPatterns(ruleSet) {
 }
 
 /**
- * The scanner's own prefilter as one ERE per alternative, so grep with these selects exactly the
- * lines the scanner takes as candidates. Understands a RegExp prefilter (escaped literals joined
- * by |, caseless ones as [aA] classes) and a literal searcher holding `patterns` (Buffers) and
- * `caseless` flags. Returns null for anything else.
+ * The scanner's own prefilter as one ERE per alternative (the compiled rule set's searchLiterals,
+ * caseless ones as [aA] classes), so grep with these selects exactly the lines the scanner takes as
+ * candidates.
  */
 export function prefilterPatterns(ruleSet) {
-  const pf = ruleSet.prefilter;
-  if (pf instanceof RegExp) {
-    const src = pf.source;
-    if (src === '(?!)') return Buffer.alloc(0);
-    const alts = [];
-    let cur = '';
-    for (let i = 0; i < src.length; i++) {
-      const ch = src[i];
-      if (ch === '\\') {
-        const x = src[++i];
-        cur += '.*+?^$()|[\\{'.includes(x) ? `\\${x}` : x;
-      } else if (ch === '|') {
-        alts.push(cur);
-        cur = '';
-      } else {
-        cur += ch;
-      }
-    }
-    alts.push(cur);
-    return Buffer.from([...new Set(alts)].join('\n') + '\n', 'latin1');
-  }
-  if (pf && Array.isArray(pf.patterns)) {
-    const alts = pf.patterns.map((p, i) => {
-      const s = Buffer.from(p).toString('latin1');
-      return pf.caseless?.[i] ? caselessEre(s) : ereEscape(s);
-    });
-    return Buffer.from([...new Set(alts)].join('\n') + (alts.length ? '\n' : ''), 'latin1');
-  }
-  return null;
+  const alts = ruleSet.searchLiterals.map(({ text, ignoreCase }) => {
+    const s = Buffer.from(text, 'utf8').toString('latin1');
+    return ignoreCase ? caselessEre(s) : ereEscape(s);
+  });
+  return Buffer.from([...new Set(alts)].join('\n') + (alts.length ? '\n' : ''), 'latin1');
 }

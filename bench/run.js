@@ -16,8 +16,9 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rm
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATA_DIR, dataPaths, ensureData, recordExpected } from './generate.js';
-import { RULES_DIR, expectedFor, grepPatterns, loadRuleSet, prefilterPatterns } from './rules.js';
+import { RULES_DIR, expectedFor, fingerprint, grepPatterns, loadRuleSet, prefilterPatterns } from './rules.js';
 import { formatSummary, summarize } from './profile.js';
+import { median } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -45,7 +46,6 @@ function parseArgs(argv) {
   return opts;
 }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const rel = (p) => relative(process.cwd(), p) || p;
 const fmtInt = (n) => n.toLocaleString('en-US');
 const fmtCpu = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
@@ -92,7 +92,7 @@ function runGrep(patterns, data, locale) {
   return { seconds, cpu, lines: Number(r.stdout.trim()) };
 }
 
-function runClw(data, rulesDir, extraNodeArgs = []) {
+function runClw(data, extraNodeArgs = []) {
   const c0 = childCpu();
   const t0 = performance.now();
   // The bundled rules, as a user runs it (with the rule cache the build writes).
@@ -151,8 +151,7 @@ async function mainBench() {
   // 1. The data, and what it should give under the rules that load now.
   const data = ensureData(opts.sizeMiB, { force: opts.regen, log });
   const { meta } = data;
-  const rulesDir = RULES_DIR;
-  const loaded = loadRuleSet(rulesDir);
+  const loaded = loadRuleSet(RULES_DIR);
   const expected = expectedFor(meta, loaded);
   recordExpected(dataPaths(opts.sizeMiB).meta, meta, expected);
   for (const p of loaded.problems) log(`rules: ${p}\n`);
@@ -169,14 +168,13 @@ async function mainBench() {
     return { path, count: bytes.toString('latin1').split('\n').filter(Boolean).length, bytes };
   };
   const literalPats = writePatterns('patterns', grepPatterns(loaded.ruleSet));
-  const pfBytes = prefilterPatterns(loaded.ruleSet);
-  const prefilterPats = pfBytes ? writePatterns('prefilter', pfBytes) : null;
+  const prefilterPats = writePatterns('prefilter', prefilterPatterns(loaded.ruleSet));
   const defaultLocale = effectiveLocale();
   const greps = [{ label: 'grep -E -f literals (LC_ALL=C)', short: 'literals, LC_ALL=C', patterns: literalPats.path, locale: 'C' }];
   if (opts.locale && !/^(C|POSIX)$/.test(defaultLocale)) {
     greps.push({ label: `grep -E -f literals (${defaultLocale})`, short: `literals, ${defaultLocale} (the default locale)`, patterns: literalPats.path, locale: null });
   }
-  if (prefilterPats && !prefilterPats.bytes.equals(literalPats.bytes)) {
+  if (!prefilterPats.bytes.equals(literalPats.bytes)) {
     greps.push({ label: 'grep -E -f prefilter (LC_ALL=C)', short: "the scanner's prefilter alternatives, LC_ALL=C", patterns: prefilterPats.path, locale: 'C' });
   }
 
@@ -194,14 +192,14 @@ async function mainBench() {
       grepRuns[j].push(g);
       log(`run ${i + 1}/${opts.runs}: ${gr.label} ${g.seconds.toFixed(2)} s, ${g.lines} lines\n`);
     });
-    const c = runClw(data.log, rulesDir);
+    const c = runClw(data.log);
     clwRuns.push(c);
     firstClw ??= c;
     log(`run ${i + 1}/${opts.runs}: clw-diag ${c.seconds.toFixed(2)} s, ${c.report.summary.events} events, peak RSS ${(c.stats.maxRssKiB / 1024).toFixed(0)} MiB\n`);
   }
 
   // Rules edited while the benchmark ran would make the counts incomparable.
-  const rulesAfter = expectedFor(meta, loadRuleSet(RULES_DIR)).rulesFingerprint;
+  const rulesAfter = fingerprint(loadRuleSet(RULES_DIR).ruleSet);
   const rulesChanged = rulesAfter !== expected.rulesFingerprint;
 
   // Counts: every run must agree with the expectation.
@@ -224,7 +222,7 @@ async function mainBench() {
   const planted = kinds.filter((k) => k.kind === 'planted');
   const hb = kinds.find((k) => k.kind === 'heartbeat');
   out.push(`planted: ${fmtInt(planted.reduce((n, k) => n + k.instances, 0))} failures of ${planted.length} kinds (${fmtInt(planted.reduce((n, k) => n + k.lines, 0))} lines), ${fmtInt(hb?.instances ?? 0)} heartbeats; the rest healthy`);
-  out.push(`rules: ${expected.rules} loaded (${expected.rulesFingerprint}); grep patterns: ${literalPats.count} from the rules' literals${prefilterPats && greps.some((g) => g.patterns === prefilterPats.path) ? `, ${prefilterPats.count} from the scanner's prefilter` : ''}; expected events: ${fmtInt(expected.events)}`);
+  out.push(`rules: ${expected.rules} loaded (${expected.rulesFingerprint}); grep patterns: ${literalPats.count} from the rules' literals${greps.some((g) => g.patterns === prefilterPats.path) ? `, ${prefilterPats.count} from the scanner's prefilter` : ''}; expected events: ${fmtInt(expected.events)}`);
   out.push(`node ${process.version}, ${spawnSync('grep', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}, warm cache, ${opts.runs} runs each, median`);
   out.push('');
   out.push(`${pad('', 36)}${pad('median s', 10, true)}${pad('MiB/s', 8, true)}${pad('CPU s', 8, true)}   ${pad('runs (s)', 22)}${pad('output', 20)}peak RSS`);
@@ -247,7 +245,7 @@ async function mainBench() {
     for (const r of checks[0].rows) out.push(`${pad(r.rule, 28)}${pad(r.expected, 10, true)}${pad(r.actual, 10, true)}${r.expected === r.actual ? '' : '   <-- FAIL'}`);
     for (const f of [...problems, ...countFailures]) out.push(`FAIL ${f}`);
   }
-  if (rulesChanged) out.push(`note: rules/ changed while the benchmark ran; it used the copy taken at the start (${rel(rulesDir)})`);
+  if (rulesChanged) out.push(`note: rules/ changed while the benchmark ran (${rel(RULES_DIR)}); the runs may have used other rules than the expected counts`);
   for (const w of expected.warnings) out.push(`warning: ${w}`);
   const notes = [...new Set(clwRuns.flatMap((r) => r.notes))];
   if (notes.length) out.push('', 'clw-diag said on stderr:', ...notes.slice(0, 10).map((n) => `  ${n}`));
@@ -277,7 +275,7 @@ async function mainBench() {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     log('\nprofiling one run of clw-diag (node --cpu-prof) ...\n');
-    const p = runClw(data.log, rulesDir, ['--cpu-prof', '--cpu-prof-dir', dir]);
+    const p = runClw(data.log, ['--cpu-prof', '--cpu-prof-dir', dir]);
     const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f))[0];
     process.stdout.write(`\n${rel(file)} (${p.seconds.toFixed(2)} s under the profiler)\n`);
     process.stdout.write(formatSummary(summarize(JSON.parse(readFileSync(file, 'utf8')))) + '\n');

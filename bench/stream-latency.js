@@ -3,6 +3,7 @@
 // incident line on stdout, and reports the median and worst of the delays.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { delaySummary } from './stats.js';
 
 const BIN = fileURLToPath(new URL('../bin/clw-diag.js', import.meta.url));
 const LINES = Number(process.argv.find((a) => a.startsWith('--lines='))?.slice(8) ?? 40);
@@ -39,8 +40,7 @@ for (const [kind, make] of Object.entries(kinds)) {
     }));
     await new Promise((r) => setTimeout(r, 20));
   }
-  delays.sort((a, b) => a - b);
-  results[kind] = { medianMs: Number(delays[Math.floor(delays.length / 2)].toFixed(1)), worstMs: Number(delays[delays.length - 1].toFixed(1)) };
+  results[kind] = delaySummary(delays);
   console.log(`stream latency, ${kind} rules, ${delays.length} incidents: median ${results[kind].medianMs} ms, worst ${results[kind].worstMs} ms (target: within 100 ms)`);
 }
 child.stdin.end();
