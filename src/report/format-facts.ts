@@ -1,5 +1,5 @@
 // Shared by the renderers: facts shown in their units, times shown short, text cut to width.
-import type { Evidence, FactValue, Incident, Report } from '../types.js';
+import type { Evidence, FactValue, Frame, Incident, Report } from '../types.js';
 import { formatBytes, formatMs } from '../rules/template.js';
 
 export function formatFact(key: string, value: FactValue): string {
@@ -18,6 +18,21 @@ export function shownFacts(inc: Incident): [string, string][] {
   return Object.entries(inc.facts)
     .filter(([k]) => !['process', 'samples'].includes(k))
     .map(([k, v]) => [k, formatFact(k, v)]);
+}
+
+/** The crashing frame's index: the one the rule named as the function at fault (else the top). */
+export function crashingFrame(inc: Incident): number {
+  return Math.max(0, inc.crash?.frames.findIndex((f) => f.function === inc.facts.function) ?? 0);
+}
+
+/** Where a frame is: "at FILE:LINE", "in LIBRARY", or nothing. */
+export function frameWhere(f: Frame): string {
+  return f.file ? `at ${f.file}${f.line ? `:${f.line}` : ''}` : f.library ? `in ${f.library}` : '';
+}
+
+/** The incident that caused this one, if the report has it. */
+export function causeOf(inc: Incident, report: Report): Incident | undefined {
+  return inc.causedBy ? report.incidents.find((i) => i.id === inc.causedBy) : undefined;
 }
 
 export function shortTime(iso: string | null): string {

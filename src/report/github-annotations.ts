@@ -4,6 +4,7 @@
 // level per step, so incidents go out in rank order: the root cause first.
 import { isAbsolute, join } from 'node:path';
 import type { Evidence, Incident, Report, Severity } from '../types.js';
+import { causeOf } from './format-facts.js';
 
 export interface AnnotationOptions {
   /** The folder relative input paths are resolved against; the runner makes paths under the
@@ -51,7 +52,7 @@ export function locationOf(inc: Incident, report: Report, opts: AnnotationOption
 
 function message(inc: Incident, report: Report): string {
   const out = [`${inc.severity} ${inc.category}${inc.code ? ` [${inc.code}]` : ''}, seen ${inc.count === 1 ? 'once' : `${inc.count} times`} (clw-diag #${inc.rank})`];
-  const cause = inc.causedBy ? report.incidents.find((i) => i.id === inc.causedBy) : undefined;
+  const cause = causeOf(inc, report);
   if (cause) out.push(`caused by #${cause.rank}: ${cause.title}`);
   const ev = inc.evidence.find((e) => e.matched) ?? inc.evidence[0];
   if (ev) out.push(`${ev.source}:${ev.line}: ${ev.text.length > 300 ? `${ev.text.slice(0, 299)}…` : ev.text}`);

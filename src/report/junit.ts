@@ -5,7 +5,7 @@
 // A run with no incidents is one passing testcase, so reporters never show an empty report.
 import type { Incident, Report, Severity } from '../types.js';
 import { SEVERITY_ORDER } from '../types.js';
-import { formatFact, pickEvidence, shortTime } from './format-facts.js';
+import { causeOf, crashingFrame, formatFact, frameWhere, pickEvidence, shortTime } from './format-facts.js';
 
 export interface JunitOptions {
   /** Incidents at or above this severity fail; 'never' passes every testcase. Default 'error'. */
@@ -41,7 +41,7 @@ export function incidentDetails(inc: Incident, report: Report): string {
   const seen = inc.count === 1 ? 'seen once' : `seen ${inc.count} times`;
   const when = inc.firstSeen ? `, ${shortTime(inc.firstSeen)}${inc.lastSeen && inc.lastSeen !== inc.firstSeen ? ` → ${shortTime(inc.lastSeen)}` : ''}` : '';
   out.push(`${inc.severity} ${inc.category}${inc.code ? ` [${inc.code}]` : ''}: ${inc.title}`, `${seen}${when}; rank ${inc.rank}, score ${inc.score}`);
-  const cause = inc.causedBy ? report.incidents.find((i) => i.id === inc.causedBy) : undefined;
+  const cause = causeOf(inc, report);
   if (cause) out.push(`caused by #${cause.rank}: ${cause.title}`);
   const facts = Object.entries(inc.facts).filter(([k]) => k !== 'samples').map(([k, v]) => `${k}=${formatFact(k, v)}`);
   if (facts.length) out.push(`facts: ${facts.join(' ')}`);
@@ -51,10 +51,10 @@ export function incidentDetails(inc: Incident, report: Report): string {
     const c = inc.crash;
     out.push('', `Crash: ${c.signal}${c.faultAddress ? ` at ${c.faultAddress}` : ''} in ${c.executable} (signature ${c.signature}, ${c.cores.length} core${c.cores.length === 1 ? '' : 's'})`);
     if (c.abortMessage) out.push(`abort message: ${c.abortMessage}`);
-    const marked = Math.max(0, c.frames.findIndex((f) => f.function === inc.facts.function));
+    const marked = crashingFrame(inc);
     c.frames.slice(0, Math.max(12, marked + 3)).forEach((f, i) => {
-      const where = f.file ? ` at ${f.file}${f.line ? `:${f.line}` : ''}` : f.library ? ` in ${f.library}` : '';
-      out.push(`${i === marked ? '=>' : '  '} #${i} ${f.function}${where}`);
+      const where = frameWhere(f);
+      out.push(`${i === marked ? '=>' : '  '} #${i} ${f.function}${where && ` ${where}`}`);
     });
   }
   if (inc.consequences.length) {

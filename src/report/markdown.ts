@@ -5,7 +5,7 @@
 // 1 MiB: evidence is capped per incident, long lines are cut, and sections that would pass the
 // budget are left out with a line that says so.
 import type { Evidence, Incident, Report } from '../types.js';
-import { headline, shortTime, shownFacts, sourceLabel } from './format-facts.js';
+import { causeOf, crashingFrame, frameWhere, headline, shortTime, shownFacts, sourceLabel } from './format-facts.js';
 
 export interface MarkdownOptions {
   /** The most bytes to write (default: a little under GitHub's 1 MiB step-summary limit). */
@@ -85,7 +85,7 @@ function evidenceBlock(inc: Incident, o: Required<MarkdownOptions>): string {
 function section(inc: Incident, report: Report, o: Required<MarkdownOptions>): string {
   const out: string[] = [];
   out.push(`### ${inc.rank}. ${mdText(inc.title)}`);
-  const cause = inc.causedBy ? report.incidents.find((i) => i.id === inc.causedBy) : undefined;
+  const cause = causeOf(inc, report);
   const seen = inc.firstSeen ? ` · ${shortTime(inc.firstSeen)} → ${shortTime(inc.lastSeen)}` : '';
   out.push('');
   out.push(`**${inc.severity}** · \`${inc.category}\`${inc.code ? ` · ${code(inc.code)}` : ''} · seen ${inc.count}×${seen}${cause ? ` · caused by #${cause.rank}` : inc.consequences.length ? ' · **root cause**' : ''}`);
@@ -96,9 +96,12 @@ function section(inc: Incident, report: Report, o: Required<MarkdownOptions>): s
   }
   if (inc.crash) {
     const c = inc.crash;
-    const marked = Math.max(0, c.frames.findIndex((f) => f.function === inc.facts.function));
+    const marked = crashingFrame(inc);
     const head = Math.max(12, marked + 3);
-    const frames = c.frames.slice(0, head).map((f, i) => `${i === marked ? '=>' : '  '} #${i} ${f.function}${f.file ? ` at ${f.file}${f.line ? `:${f.line}` : ''}` : f.library ? ` in ${f.library}` : ''}`);
+    const frames = c.frames.slice(0, head).map((f, i) => {
+      const where = frameWhere(f);
+      return `${i === marked ? '=>' : '  '} #${i} ${f.function}${where && ` ${where}`}`;
+    });
     if (c.frames.length > head) frames.push(`   … ${c.frames.length - head} more frames`);
     const at = c.faultAddress ? ` at ${code(c.faultAddress)}` : '';
     out.push('', `**Crash:** ${mdText(c.signal)}${at} in ${code(c.executable)} (signature ${code(c.signature)}, ${c.cores.length} core${c.cores.length === 1 ? '' : 's'})`);

@@ -3,7 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Incident, Report, Severity } from '../types.js';
-import { cut, headline, pickEvidence, shortTime, shownFacts, sourceLabel, wrap } from './format-facts.js';
+import { crashingFrame, cut, frameWhere, headline, pickEvidence, shortTime, shownFacts, sourceLabel, wrap } from './format-facts.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -48,10 +48,10 @@ function detail(inc: Incident, report: Report, c: ChalkInstance, width: number):
     out.push(`    ${c.dim('crash:')} ${inc.crash.signal}${at} in ${inc.crash.executable} (${inc.crash.signature})`);
     if (inc.crash.abortMessage) out.push(wrap(inc.crash.abortMessage, width, `    ${c.dim('abort message:')} `, '      '));
     // The arrow marks the crashing frame: the first that is not raise, abort or libc's.
-    const marked = Math.max(0, inc.crash.frames.findIndex((f) => f.function === inc.facts.function));
+    const marked = crashingFrame(inc);
     inc.crash.frames.slice(0, Math.max(8, marked + 3)).forEach((f, i) => {
-      const where = f.file ? ` at ${f.file}${f.line ? `:${f.line}` : ''}` : f.library ? ` in ${f.library}` : '';
-      out.push(`      ${i === marked ? c.red('→') : ' '} #${i} ${f.function}${where}`);
+      const where = frameWhere(f);
+      out.push(`      ${i === marked ? c.red('→') : ' '} #${i} ${f.function}${where && ` ${where}`}`);
     });
   }
   out.push(`    ${c.dim('evidence:')}`);

@@ -1,7 +1,7 @@
 // One incident as a section of the page: what it is, its facts, the crash with its backtrace, what
 // it led to, the fix, and the evidence (in a <details> that is open: readable without a script).
 import type { CrashInfo, Evidence, Incident, Recommendation, Report } from '../../types.js';
-import { shortTime, shownFacts, sourceLabel } from '../format-facts.js';
+import { causeOf, crashingFrame, frameWhere, shortTime, shownFacts, sourceLabel } from '../format-facts.js';
 import { anchor, esc } from './escape.js';
 
 /** Text with `code` spans (the rule files' fix steps use them), escaped. */
@@ -28,11 +28,11 @@ function crash(c: CrashInfo, inc: Incident): string {
   if (c.abortMessage) out.push(`<p><strong>Abort message:</strong> <code>${esc(c.abortMessage)}</code></p>`);
   if (c.cores.length) out.push(`<p class="dim">Core${c.cores.length === 1 ? '' : 's'}: ${c.cores.map((p) => `<code>${esc(p)}</code>`).join(', ')}</p>`);
   if (c.frames.length) {
-    const found = c.frames.findIndex((f) => f.function === inc.facts.function);
-    const marked = Math.max(0, found);
+    const marked = crashingFrame(inc);
     const frame = (i: number) => {
       const f = c.frames[i];
-      const where = f.file ? ` <span class="where">at ${esc(f.file)}${f.line ? `:${f.line}` : ''}</span>` : f.library ? ` <span class="where">in ${esc(f.library)}</span>` : '';
+      const at = frameWhere(f);
+      const where = at ? ` <span class="where">${esc(at)}</span>` : '';
       const mark = i === marked;
       return `<li value="${i}"${mark ? ' class="crashing" aria-current="true"' : ''}><span class="arrow" aria-hidden="true">${mark ? '→' : ''}</span>`
         + `<span class="fn">${esc(f.function)}</span>${where}${mark ? ' <span class="tag">crashing frame</span>' : ''}</li>`;
@@ -66,7 +66,7 @@ export function evidenceRows(evidence: Evidence[]): string {
 
 export function renderIncident(inc: Incident, report: Report, children: string[] = []): string {
   const out: string[] = [];
-  const cause = inc.causedBy ? report.incidents.find((i) => i.id === inc.causedBy) : undefined;
+  const cause = causeOf(inc, report);
   out.push(`<section class="incident sev-${esc(inc.severity)}${cause ? ' consequence' : ' root'}" id="${anchor(inc.id)}" data-rank="${inc.rank}">`);
   out.push('<header>');
   out.push(`<p class="tags"><span class="rank">#${inc.rank}</span> <span class="badge sev-${esc(inc.severity)}">${esc(inc.severity)}</span>`
