@@ -30,6 +30,11 @@ export function frameWhere(f: Frame): string {
   return f.file ? `at ${f.file}${f.line ? `:${f.line}` : ''}` : f.library ? `in ${f.library}` : '';
 }
 
+/** Lines read from all the report's inputs. */
+export function inputLines(report: Report): number {
+  return report.sources.reduce((n, s) => n + s.lines, 0);
+}
+
 /** The incident that caused this one, if the report has it. */
 export function causeOf(inc: Incident, report: Report): Incident | undefined {
   return inc.causedBy ? report.incidents.find((i) => i.id === inc.causedBy) : undefined;
@@ -49,7 +54,7 @@ export function sourceLabel(name: string): string {
 }
 
 export function headline(report: Report): string {
-  const lines = report.sources.reduce((n, s) => n + s.lines, 0);
+  const lines = inputLines(report);
   const n = report.summary.incidents;
   const window = report.window.since || report.window.until
     ? ` in ${shortTime(report.window.since)} … ${report.window.until ? shortTime(report.window.until) : 'now'}`

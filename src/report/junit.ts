@@ -5,7 +5,7 @@
 // A run with no incidents is one passing testcase, so reporters never show an empty report.
 import type { Incident, Report, Severity } from '../types.js';
 import { SEVERITY_ORDER } from '../types.js';
-import { causeOf, crashingFrame, formatFact, frameWhere, pickEvidence, shortTime } from './format-facts.js';
+import { causeOf, crashingFrame, formatFact, frameWhere, inputLines, pickEvidence, shortTime } from './format-facts.js';
 
 export interface JunitOptions {
   /** Incidents at or above this severity fail; 'never' passes every testcase. Default 'error'. */
@@ -91,7 +91,7 @@ export function renderJunit(report: Report, opts: JunitOptions = {}): string {
     cases.push(`    <testcase${attrs({ classname: 'clw-diag', name: `no failures found in ${n} input${n === 1 ? '' : 's'}`, time: 0 })}/>`);
   }
   const tests = cases.length;
-  const lines = report.sources.reduce((n, s) => n + s.lines, 0);
+  const lines = inputLines(report);
   const properties = [
     ['fail-on', failOn], ['inputs', String(report.sources.length)], ['lines', String(lines)], ['events', String(report.summary.events)],
     ...report.sources.map((s) => ['input', `${s.name} (${s.kind}, ${s.lines} line${s.lines === 1 ? '' : 's'})`]),

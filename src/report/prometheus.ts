@@ -6,6 +6,7 @@
 // as they are (`> 0`), never through rate() or increase().
 import { CATEGORIES, SEVERITIES } from '../types.js';
 import type { Incident, Report } from '../types.js';
+import { inputLines } from './format-facts.js';
 
 // The fatal signals behind crash.segv, crash.abort and crash.signal; always written, zero or not.
 const CRASH_SIGNALS = ['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE', 'SIGSYS', 'SIGTRAP'];
@@ -53,7 +54,10 @@ export function renderPrometheus(report: Report): string {
   for (const inc of report.incidents) {
     const key = `${inc.category}\u0000${inc.severity}`;
     incidents.set(key, (incidents.get(key) ?? 0) + 1);
-    if (inc.category.startsWith('crash.')) crashes.set(crashSignal(inc), (crashes.get(crashSignal(inc)) ?? 0) + inc.count);
+    if (inc.category.startsWith('crash.')) {
+      const signal = crashSignal(inc);
+      crashes.set(signal, (crashes.get(signal) ?? 0) + inc.count);
+    }
     if (inc.category === 'oom.killed') oomKills += inc.count;
     if (inc.category === 'restart.loop') restarts += restartsOf(inc);
   }
@@ -70,7 +74,7 @@ export function renderPrometheus(report: Report): string {
     ...family('clw_diag_worker_restarts', 'Worker restarts that restart.loop incidents report (restart counters, attempts).', [[{}, restarts]]),
     ...family('clw_diag_events', 'Input lines a rule matched.', [[{}, report.summary.events]]),
     ...family('clw_diag_inputs', 'Inputs read: files, dmesg, journals, standard input, core folders.', [[{}, report.sources.length]]),
-    ...family('clw_diag_input_lines', 'Lines read from all inputs.', [[{}, report.sources.reduce((n, s) => n + s.lines, 0)]]),
+    ...family('clw_diag_input_lines', 'Lines read from all inputs.', [[{}, inputLines(report)]]),
     ...family('clw_diag_input_problems', 'Inputs with a problem (unreadable, empty, a line cut short): see the notes of the report.', [[{}, failed]]),
     ...family('clw_diag_last_run_timestamp_seconds', 'When clw-diag wrote this report, in seconds since the epoch.',
       [[{}, Math.floor(Date.parse(report.generatedAt) / 1000)]]),

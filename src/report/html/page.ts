@@ -4,7 +4,7 @@
 // ranked table, the timeline, each incident (root causes with their consequences nested), notes.
 import type { Report } from '../../types.js';
 import { SEVERITIES } from '../../types.js';
-import { headline, shortTime } from '../format-facts.js';
+import { headline, inputLines, shortTime } from '../format-facts.js';
 import { anchor, esc } from './escape.js';
 import { renderIncidents } from './incident.js';
 import { STYLE } from './style.js';
@@ -24,7 +24,7 @@ function bytes(n: number): string {
 
 function header(report: Report): string {
   const out: string[] = ['<header>', '<h1>clw-diag report</h1>', `<p class="headline">${esc(headline(report))}</p>`];
-  const lines = report.sources.reduce((n, s) => n + s.lines, 0);
+  const lines = inputLines(report);
   const seen = report.incidents.flatMap((i) => [i.firstSeen, i.lastSeen]).filter((t): t is string => !!t).sort();
   const window = report.window.since || report.window.until
     ? `${esc(shortTime(report.window.since))} → ${report.window.until ? esc(shortTime(report.window.until)) : 'now'}`
