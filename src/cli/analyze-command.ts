@@ -1,7 +1,7 @@
 // `clw-diag [PATH..]`: the main job. Parses nothing itself (yargs did), runs the analysis, writes
 // the report, returns the exit code.
 import type { Report, Severity } from '../types.js';
-import { SEVERITY_ORDER } from '../types.js';
+import { failsRun } from '../types.js';
 import { Analysis } from '../pipeline/analyze.js';
 import { renderGithubAnnotations } from '../report/github-annotations.js';
 import { render, type Format } from '../report/index.js';
@@ -31,11 +31,8 @@ export interface Io {
   stdin: NodeJS.ReadStream;
 }
 
-
 export function exitCodeForReport(report: Report, failOn: Severity | 'never'): number {
-  if (failOn === 'never') return EXIT.ok;
-  const bar = SEVERITY_ORDER[failOn];
-  return report.incidents.some((i) => SEVERITY_ORDER[i.severity] >= bar) ? EXIT.incidents : EXIT.ok;
+  return report.incidents.some((i) => failsRun(i.severity, failOn)) ? EXIT.incidents : EXIT.ok;
 }
 
 export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {

@@ -4,7 +4,7 @@
 // shows failures), and "skipped" would tell the reader that a check did not run, which is not so.
 // A run with no incidents is one passing testcase, so reporters never show an empty report.
 import type { Incident, Report, Severity } from '../types.js';
-import { SEVERITY_ORDER } from '../types.js';
+import { failsRun } from '../types.js';
 import { causeOf, crashingFrame, formatFact, frameWhere, inputLines, pickEvidence, shortTime } from './format-facts.js';
 
 export interface JunitOptions {
@@ -67,10 +67,6 @@ export function incidentDetails(inc: Incident, report: Report): string {
   return out.join('\n');
 }
 
-function fails(inc: Incident, failOn: Severity | 'never'): boolean {
-  return failOn !== 'never' && SEVERITY_ORDER[inc.severity] >= SEVERITY_ORDER[failOn];
-}
-
 export function renderJunit(report: Report, opts: JunitOptions = {}): string {
   const failOn = opts.failOn ?? 'error';
   const cases: string[] = [];
@@ -78,7 +74,7 @@ export function renderJunit(report: Report, opts: JunitOptions = {}): string {
   for (const inc of report.incidents) {
     const head = `    <testcase${attrs({ classname: inc.category, name: inc.title, time: 0 })}>`;
     const body = xmlText(incidentDetails(inc, report));
-    if (fails(inc, failOn)) {
+    if (failsRun(inc.severity, failOn)) {
       failures++;
       const message = `${inc.title} (${inc.severity}${inc.count > 1 ? `, seen ${inc.count} times` : ''})`;
       cases.push(`${head}\n      <failure${attrs({ message, type: inc.category })}>${body}</failure>\n    </testcase>`);
