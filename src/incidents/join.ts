@@ -66,7 +66,7 @@ export function joinDrafts(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
       }
     }
   }
-  return joinAnonymous(kept, rules);
+  return joinSameCategory(joinAnonymous(kept, rules));
 }
 
 const anonymous = (d: Draft) => !d.subjects.pids.length && !d.subjects.units.length && !d.subjects.workers.length;
@@ -85,7 +85,7 @@ function joinAnonymous(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
     absorb(fits[0], d);
     kept.splice(kept.indexOf(d), 1);
   }
-  return joinSameCategory(kept);
+  return kept;
 }
 
 /** Facts that name one thing (a file, a task, a library): equal values say two drafts saw the same. */
