@@ -5,6 +5,7 @@
 // A Node child has a dozen threads; the idle ones sit in futex or epoll_wait, so the pid's own
 // entries (its main thread, where a task's synchronous call blocks) are the ones read.
 import { readFileSync } from 'node:fs';
+import { statFields } from './proc-stat.js';
 
 // The calls a stuck task is usually found in, by number; any other shows as its number.
 const X64: Record<number, string> = {
@@ -38,12 +39,11 @@ export interface ProcStat {
   cpuTicks: number;
 }
 
-/** Parses /proc/PID/stat; the name field may hold spaces and parentheses, so fields count from its last ')'. */
+/** Parses /proc/PID/stat. */
 export function parseStat(text: string): ProcStat | null {
-  const end = text.lastIndexOf(')');
-  if (end < 0) return null;
   // After the name: state is field 3, utime 14 and stime 15 (proc(5)), so 0, 11 and 12 here.
-  const f = text.slice(end + 2).split(' ');
+  const f = statFields(text);
+  if (!f) return null;
   const utime = Number(f[11]);
   const stime = Number(f[12]);
   if (!f[0] || !Number.isFinite(utime) || !Number.isFinite(stime)) return null;

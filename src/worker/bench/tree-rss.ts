@@ -3,6 +3,7 @@
 // group: the group also holds a task child orphaned by a dying worker, which no longer descends from it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { rssOf } from '../memory.js';
+import { statFields } from '../proc-stat.js';
 
 interface ProcEntry {
   pid: number;
@@ -20,8 +21,9 @@ function procEntries(): ProcEntry[] {
     } catch {
       continue; // exited meanwhile
     }
-    // The command name may hold spaces and parentheses: the fields start after the last ')'.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const f = statFields(stat);
+    if (!f) continue;
+    // ppid is proc(5)'s field 4, pgrp field 5.
     out.push({ pid: Number(name), ppid: Number(f[1]), pgrp: Number(f[2]) });
   }
   return out;
