@@ -1,13 +1,11 @@
 import { runNative } from './native.js';
 import { PLUGIN_TASK_TYPES } from './tasks/plugins.js';
 import { RUNTIME_TASK_TYPES } from './tasks/runtime.js';
+import { num, sleep } from './tasks/payload.js';
 import { PROCESS_TASK_TYPES } from './tasks/process.js';
 
 // The built-in task types. Each runs inside a forked task child (task-child.ts), never in the worker.
 const MiB = 1024 * 1024;
-
-const num = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isFinite(v) ? v : dflt);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const TASK_TYPES: Record<string, (payload: Record<string, unknown>) => Promise<void>> = {
   async ok() {},

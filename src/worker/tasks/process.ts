@@ -5,9 +5,8 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tell } from '../task-messages.js';
+import { count, sleep } from './payload.js';
 
-const count = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : dflt);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A line for worker.log under this task child's pid. */
 const say = (level: 'INFO' | 'WARN', msg: string) => tell({ kind: 'log', level, msg, pid: process.pid });

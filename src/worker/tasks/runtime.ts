@@ -5,11 +5,10 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tell } from '../task-messages.js';
+import { count, sleep } from './payload.js';
 
 const MiB = 1024 * 1024;
 
-const count = (v: unknown, dflt: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : dflt);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Lets timers, IPC and the GC observer run between batches of work.
 const yieldNow = () => new Promise((r) => setImmediate(r));
 
