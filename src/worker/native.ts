@@ -32,21 +32,33 @@ export function nativeCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'clw-worker', 'native');
 }
 
-/** The built handler binary; named by the source's hash so a changed source is rebuilt. */
-export function buildHandlers(): string {
-  const hash = createHash('sha256').update(HANDLERS_C).digest('hex').slice(0, 12);
+/** Builds a C source with the system cc into the native cache, once. The output is named by a hash
+ *  of the source and the CPU, so a changed source is rebuilt; it is built under a temporary name and
+ *  renamed, so two processes building at once never run or load half a file. */
+export function buildCached(name: string, source: string, how: { flags: string[]; ext?: string; unavailable?: () => string | null }): string {
+  const hash = createHash('sha256').update(source).update(process.arch).digest('hex').slice(0, 12);
   const dir = nativeCacheDir();
-  const exe = join(dir, `clw-handlers-${hash}`);
-  if (existsSync(exe)) return exe;
+  const out = join(dir, `${name}-${hash}${how.ext ?? ''}`);
+  if (existsSync(out)) return out;
+  // Only building needs the tools: a built copy serves without them.
+  const why = how.unavailable?.();
+  if (why) throw new Error(why);
   mkdirSync(dir, { recursive: true });
-  const src = join(dir, `clw-handlers-${hash}.c`);
-  writeFileSync(src, HANDLERS_C);
-  // Built under a temporary name and renamed: two task children building at once never run a half-written file.
-  const tmp = `${exe}.${process.pid}.tmp`;
-  execFileSync('cc', ['-g', '-O0', '-o', tmp, src], { stdio: ['ignore', 'ignore', 'pipe'] });
-  renameSync(tmp, exe);
-  return exe;
+  const src = join(dir, `${name}-${hash}.c`);
+  writeFileSync(src, source);
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    execFileSync('cc', [...how.flags, '-o', tmp, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim().split('\n').slice(0, 3).join(' ');
+    throw new Error(`cc could not build ${name}: ${stderr || (err as Error).message}`);
+  }
+  renameSync(tmp, out);
+  return out;
 }
+
+/** The built handler binary (-g -O0, so a core names the handler's function and line). */
+export const buildHandlers = (): string => buildCached('clw-handlers', HANDLERS_C, { flags: ['-g', '-O0'] });
 
 /** Why cores land in core_dir as plain `core` files here, or null when they do. */
 export function corePatternProblem(): string | null {
@@ -118,13 +130,13 @@ export function logCrash(worker: WorkerLog, taskId: string, c: NativeCrash): voi
   else log.warn(`task '${taskId}': no core dump in core_dir (enable_core_dumps off, or ${corePatternProblem() ?? 'the core size limit'})`);
 }
 
-/** Why the native handlers cannot be built here (no cc), or null. */
-export function compilerUnavailable(): string | null {
+/** Why `what` cannot be built here (no cc), or null. */
+export function compilerUnavailable(what = 'the native handlers'): string | null {
   try {
     execFileSync('sh', ['-c', 'command -v cc'], { stdio: 'ignore' });
     return null;
   } catch {
-    return 'no C compiler (cc) to build the native handlers';
+    return `no C compiler (cc) to build ${what}`;
   }
 }
 
