@@ -2,9 +2,10 @@
 // `cc -g -O0` into a temp folder and run with `ulimit -c unlimited`, each in a folder of its own,
 // so the core the kernel writes there (`core`, or `core.PID` with core_uses_pid) is the only file.
 import { execaSync, execa } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compilerUnavailable, corePatternProblem } from '../../src/worker/native.js';
 
 export const NULL_DEREF_C = `#include <stdio.h>
 struct job { int id; };
@@ -44,18 +45,12 @@ export function lineOf(source: string, marker: string): number {
 
 /** Why real cores cannot be made here, or null when they can. */
 export function coreUnsupported(): string | null {
-  let pattern = '';
-  try {
-    pattern = readFileSync('/proc/sys/kernel/core_pattern', 'utf8').trim();
-  } catch {
-    return 'no /proc/sys/kernel/core_pattern: not Linux';
-  }
-  if (pattern.startsWith('|')) return `core_pattern pipes cores to ${pattern.slice(1).split(' ')[0]} (systemd-coredump?), and tests must not change it`;
-  if (pattern.includes('/')) return `core_pattern writes cores to ${pattern}, outside the test's folder`;
+  // Cores must land in the test's folder (a plain core_pattern), which tests must not change.
+  const pattern = corePatternProblem();
+  if (pattern) return pattern;
   const hard = execaSync('sh', ['-c', 'ulimit -Hc'], { reject: false }).stdout.trim();
   if (hard === '0') return 'the hard core size limit is 0 (ulimit -Hc)';
-  if (execaSync('sh', ['-c', 'command -v cc'], { reject: false }).exitCode !== 0) return 'no C compiler (cc)';
-  return null;
+  return compilerUnavailable('the test programs');
 }
 
 /** Why gdb cannot be run here, or null when it can. */

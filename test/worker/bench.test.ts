@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compilerUnavailable } from '../../src/worker/native.js';
 import { countLogLines } from '../../src/worker/bench/log-counts.js';
 import type { BenchResult } from '../../src/worker/bench/report.js';
 import { tempDir, worker, writeConfig } from './helpers.js';
@@ -11,15 +11,6 @@ const MiB = 1024 * 1024;
 async function benchJson(args: string[]): Promise<{ exitCode: number | undefined; report: BenchResult; stderr: string }> {
   const r = await worker(['bench', '--json', ...args]);
   return { exitCode: r.exitCode, report: JSON.parse(r.stdout) as BenchResult, stderr: r.stderr };
-}
-
-function hasCc(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v cc'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('clw-worker bench', { timeout: 40_000 }, () => {
@@ -78,8 +69,9 @@ describe('clw-worker bench', { timeout: 40_000 }, () => {
   });
 
   it('counts native crashes and exits 1', async (ctx) => {
-    if (!hasCc()) {
-      console.log('skipped: no C compiler (cc) to build the native handlers');
+    const noCc = compilerUnavailable();
+    if (noCc) {
+      console.log(`skipped: ${noCc}`);
       ctx.skip();
     }
     const { exitCode, report } = await benchJson(['--tasks', '3', '--type', 'native', '--payload', '{"handler":"segv"}', '--concurrency', '2']);
