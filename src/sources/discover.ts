@@ -81,13 +81,15 @@ export function discover(paths: string[]): Discovered {
       continue;
     }
     const files: string[] = [];
+    const coresBefore = cores.length;
     try {
       walk(p, 0, files, cores);
     } catch (err) {
       errors.push((err as Error).message);
       continue;
     }
-    if (!files.length && !cores.length) errors.push(`${p}: the folder holds no log files`);
+    // This folder's own finds: cores of an earlier path do not make an empty folder count.
+    if (!files.length && cores.length === coresBefore) errors.push(`${p}: the folder holds no log files`);
     sources.push(...files.map(sourceFor));
   }
   return { sources, cores, errors };

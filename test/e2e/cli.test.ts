@@ -192,6 +192,14 @@ describe('mistakes are made safely', () => {
     expect(r.stderr).toMatch(/sub\.log: the folder holds no log files/);
   });
 
+  it('an empty folder is named even when a folder before it held a core', async () => {
+    const withCore = logDir({ 'core.4242': 'not really a core' });
+    const empty = logDir({});
+    const r = await clw([withCore, empty, '--format', 'json']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`clw-diag: ${empty}: the folder holds no log files`);
+  });
+
   it('an unreadable file is named', async () => {
     const dir = logDir({ 'locked.log': CRASH, 'ok.log': CRASH });
     chmodSync(dir, 0o755);
