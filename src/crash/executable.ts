@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { access, open, realpath } from 'node:fs/promises';
 import { basename, delimiter, dirname, isAbsolute, resolve } from 'node:path';
-import { buildIdOf, fileReader } from './elf.js';
+import { buildIdOf, fileReader, type Reader } from './elf.js';
 import type { CoreFacts } from './core-notes.js';
 
 export interface ExeChoice {
@@ -16,11 +16,12 @@ export interface ExeChoice {
   notes: string[];
 }
 
-async function head(path: string, n: number): Promise<Buffer | null> {
+/** What `fn` reads from the file, or null when the file cannot be opened or read. */
+async function readingFile<T>(path: string, fn: (read: Reader) => Promise<T>): Promise<T | null> {
   try {
     const fh = await open(path, 'r');
     try {
-      return await fileReader(fh)(0, n);
+      return await fn(fileReader(fh));
     } finally {
       await fh.close();
     }
@@ -29,18 +30,9 @@ async function head(path: string, n: number): Promise<Buffer | null> {
   }
 }
 
-export async function fileBuildId(path: string): Promise<string | null> {
-  try {
-    const fh = await open(path, 'r');
-    try {
-      return await buildIdOf(fileReader(fh));
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return null;
-  }
-}
+const head = (path: string, n: number): Promise<Buffer | null> => readingFile(path, (read) => read(0, n));
+
+export const fileBuildId = (path: string): Promise<string | null> => readingFile(path, buildIdOf);
 
 const isElf = (b: Buffer) => b.length >= 4 && b.readUInt32BE(0) === 0x7f454c46;
 const exists = (p: string) => access(p, constants.R_OK).then(() => true, () => false);
