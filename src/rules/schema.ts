@@ -36,6 +36,8 @@ const ExampleSchema = z.union([
     line: z.string().optional(),
     lines: z.array(z.string()).optional(),
     facts: z.record(z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /** Where a verbatim real line was found (an issue thread, a dataset); absent for lines written here. */
+    source: z.string().url().optional(),
   }),
 ]);
 
