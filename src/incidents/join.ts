@@ -31,7 +31,9 @@ function joinsInto(rules: CompiledRuleSet, from: Draft, into: Draft): boolean {
 }
 
 function weight(rules: CompiledRuleSet, d: Draft): number {
-  return SEVERITY_ORDER[d.severity] * 1000 + (rules.byId.get(d.rule)?.rule.priority ?? 0) * 10 + Object.keys(d.facts).length;
+  const rule = rules.byId.get(d.rule)?.rule;
+  // A specific rule's sighting names the failure better than a generic one's, whatever its severity.
+  return (rule?.layer === 'generic' ? 0 : 10_000) + SEVERITY_ORDER[d.severity] * 1000 + (rule?.priority ?? 0) * 10 + Object.keys(d.facts).length;
 }
 
 /** Gives a draft that knows only a pid the unit that pid ran in, so the kernel's view of a process

@@ -59,6 +59,26 @@ function score(r: Ranked, latest: number | null, earliest: number | null): numbe
   return Math.round(s * 1000) / 1000;
 }
 
+/** Severity of a root, counting what it led to (as the score does). */
+function gravity(n: Ranked): number {
+  return Math.max(SEVERITY_WEIGHT[n.draft.severity], ...n.descendants.map((x) => SEVERITY_WEIGHT[x.draft.severity]));
+}
+
+/** A generic rule's root moves after every specific root at least as grave as it is; otherwise
+ *  the order by score stands. */
+function genericAfterSpecific(roots: Ranked[], isGeneric: (n: Ranked) => boolean): Ranked[] {
+  const out = roots.filter((n) => !isGeneric(n));
+  for (const g of roots.filter(isGeneric)) {
+    const byScore = out.findIndex((n) => n.score < g.score || (isGeneric(n) && roots.indexOf(n) > roots.indexOf(g)));
+    let at = byScore < 0 ? out.length : byScore;
+    for (let i = out.length - 1; i >= at; i--) {
+      if (!isGeneric(out[i]) && gravity(out[i]) >= gravity(g)) { at = i + 1; break; }
+    }
+    out.splice(at, 0, g);
+  }
+  return out;
+}
+
 export function rankDrafts(drafts: Draft[], rules: CompiledRuleSet): Ranked[] {
   const nodes: Ranked[] = drafts.map((draft) => ({ draft, parent: null, descendants: [], score: 0 }));
   for (const node of nodes) {
@@ -83,6 +103,7 @@ export function rankDrafts(drafts: Draft[], rules: CompiledRuleSet): Ranked[] {
   const latest = times.length ? Math.max(...times) : null;
   const earliest = times.length ? Math.min(...times) : null;
   for (const node of nodes) node.score = score(node, latest, earliest);
-  const roots = nodes.filter((n) => !n.parent).sort((a, b) => b.score - a.score || byTime(a, b));
+  const scored = nodes.filter((n) => !n.parent).sort((a, b) => b.score - a.score || byTime(a, b));
+  const roots = genericAfterSpecific(scored, (n) => rules.byId.get(n.draft.rule)?.rule.layer === 'generic');
   return [...roots, ...roots.flatMap(chain)];
 }

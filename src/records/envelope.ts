@@ -1,7 +1,9 @@
 // Reads a line's envelope (time, host, process, pid, level) and leaves the message as `text`.
 // Formats are told apart line by line, so one file may mix them.
 import type { LogRecord } from '../types.js';
+import { bundledFormats, readHead, type FormatHead } from './formats.js';
 import { readJournalJson } from './journal-json.js';
+import { readStructured } from './structured.js';
 import { readLeadingTime, type TimeContext } from './time.js';
 
 // `host process[pid]: ` after a syslog time; `process[pid]: ` or `process[pid=N]: ` after an ISO time.
@@ -30,11 +32,66 @@ function withLevel(rec: LogRecord): LogRecord {
   return rec;
 }
 
+const MAX_PREFIXES = 3;
+
+/** Reads prefixes that wrap whole lines (docker compose, kubectl --prefix), then the line itself;
+ *  what a prefix names fills what the line leaves unsaid. */
 export function parseEnvelope(raw: string, source: string, line: number, opts: EnvelopeOptions = {}): LogRecord {
-  if (raw.charCodeAt(0) === 123 /* { */ && raw.includes('"MESSAGE"')) {
+  const { prefixes } = bundledFormats();
+  let body = raw;
+  let outer: FormatHead | null = null;
+  for (let i = 0; i < MAX_PREFIXES && prefixes.length; i++) {
+    const head = readHead(body, prefixes, opts);
+    if (!head || head.length === 0) break;
+    outer = outer ? Object.assign({}, head, outer) as FormatHead : head;
+    body = body.slice(head.length);
+  }
+  const rec = parseBody(body, source, line, opts);
+  rec.raw = raw;
+  if (outer) {
+    if (rec.time === null && outer.time != null) rec.time = outer.time;
+    rec.process ??= outer.process;
+    rec.host ??= outer.host;
+    rec.unit ??= outer.unit;
+    rec.level ??= outer.level;
+  }
+  return rec;
+}
+
+function fromHead(head: FormatHead, body: string, source: string, line: number): LogRecord {
+  const rec: LogRecord = { source, line, time: head.time ?? null, text: body.slice(head.length), raw: body };
+  if (head.level) rec.level = head.level;
+  if (head.process) rec.process = head.process;
+  if (head.pid !== undefined) rec.pid = head.pid;
+  if (head.host) rec.host = head.host;
+  if (head.unit) rec.unit = head.unit;
+  return rec.level ? rec : withLevel(rec);
+}
+
+function parseJson(raw: string, source: string, line: number, opts: EnvelopeOptions): LogRecord | null {
+  if (raw.includes('"MESSAGE"')) {
     const rec = readJournalJson(raw, source, line);
     if (rec) return withLevel(rec);
   }
+  const rec = readStructured(raw, source, line);
+  if (!rec) return null;
+  // docker's json-file driver: the program's own line is in `log`, with its own envelope.
+  if (rec.fields?.log !== undefined && rec.fields.stream !== undefined && rec.fields.msg === undefined) {
+    const inner = parseBody(rec.fields.log.replace(/\r?\n$/, ''), source, line, opts);
+    if (inner.time === null) inner.time = rec.time;
+    inner.raw = raw;
+    return inner;
+  }
+  return rec.level ? rec : withLevel(rec);
+}
+
+function parseBody(raw: string, source: string, line: number, opts: EnvelopeOptions): LogRecord {
+  if (raw.charCodeAt(0) === 123 /* { */) {
+    const rec = parseJson(raw, source, line, opts);
+    if (rec) return rec;
+  }
+  const head = readHead(raw, bundledFormats().envelopes, opts);
+  if (head) return fromHead(head, raw, source, line);
   let text = raw;
   const rec: LogRecord = { source, line, time: null, text, raw };
   const prio = PRIORITY.exec(text);

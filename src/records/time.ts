@@ -1,9 +1,8 @@
 // Reads the time at the start of a line in the shapes logs print it.
 // Times without a zone are taken as the machine's local time, as the writing program did.
 
-const MONTHS: Record<string, number> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
-};
+import { monthIndex } from './months.js';
+import type { TIME_FORMATS } from './format-schema.js';
 
 export type TimeShape = 'iso' | 'go' | 'syslog' | 'dmesg';
 
@@ -21,8 +20,9 @@ export interface LeadingTime {
 // (a traceback's code lines under `kubectl logs --timestamps`).
 const ISO = /^\[?(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?\]?[ \t]?/;
 const GO_LOG = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?[ \t]/;
-const SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /;
-const DMESG_CTIME = /^\[(?:[A-Z][a-z]{2}) ([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\][ \t]*/;
+// Month and day names in the host's locale too: `Dez  3`, `déc. 03`, `[Mi Dez  3 ...]`.
+const SYSLOG = /^(\p{L}{3,5}\.?) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? /u;
+const DMESG_CTIME = /^\[(?:\p{L}{2,4}\.?) (\p{L}{3,5}\.?) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\][ \t]*/u;
 const DMESG_MONO = /^\[\s*(\d+)\.(\d+)\][ \t]*/;
 
 function fractionMs(frac: string | undefined): number {
@@ -71,18 +71,52 @@ export function readLeadingTime(line: string, ctx: TimeContext = {}): LeadingTim
       return { shape: 'dmesg', time, length: m[0].length, monotonic: secs };
     }
     m = DMESG_CTIME.exec(line);
-    if (m && m[1] in MONTHS) {
-      return { shape: 'dmesg', time: new Date(+m[6], MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5]).getTime(), length: m[0].length };
+    const dmo = m ? monthIndex(m[1]) : undefined;
+    if (m && dmo !== undefined) {
+      return { shape: 'dmesg', time: new Date(+m[6], dmo, +m[2], +m[3], +m[4], +m[5]).getTime(), length: m[0].length };
     }
     return null;
   }
   const m = SYSLOG.exec(line);
-  if (m && m[1] in MONTHS) {
-    const mo = MONTHS[m[1]];
+  const mo = m ? monthIndex(m[1]) : undefined;
+  if (m && mo !== undefined) {
     const year = syslogYear(mo, +m[2], ctx.reference ?? Date.now());
     return { shape: 'syslog', time: new Date(year, mo, +m[2], +m[3], +m[4], +m[5], fractionMs(m[6])).getTime(), length: m[0].length };
   }
   return null;
+}
+
+const PHP_TIME = /^(\d{2})-(\p{L}{3,5}\.?)-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/u;
+const KLOG_TIME = /^(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
+const CLF_TIME = /^(\d{2})\/(\p{L}{3,5})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-]\d{4}))?$/u;
+const SPACED_ZONE = /(\d) ([+-]\d{2}:?\d{2}|Z|UTC)$/;
+
+/** A time captured by a line format (formats/*.json), in that format's shape; null when unreadable. */
+export function parseTimeText(text: string, format: (typeof TIME_FORMATS)[number], ctx: TimeContext = {}): number | null {
+  const t = text.trim();
+  let m: RegExpExecArray | null;
+  switch (format) {
+    case 'epoch': {
+      const n = Number(t);
+      if (!Number.isFinite(n) || n <= 0) return null;
+      return Math.round(n > 1e11 ? n : n * 1000);
+    }
+    case 'php':
+      if (!(m = PHP_TIME.exec(t)) || monthIndex(m[2]) === undefined) return null;
+      return new Date(+m[3], monthIndex(m[2])!, +m[1], +m[4], +m[5], +m[6], fractionMs(m[7])).getTime();
+    case 'klog': {
+      if (!(m = KLOG_TIME.exec(t))) return null;
+      const year = syslogYear(+m[1] - 1, +m[2], ctx.reference ?? Date.now());
+      return new Date(year, +m[1] - 1, +m[2], +m[3], +m[4], +m[5], fractionMs(m[6])).getTime();
+    }
+    case 'clf':
+      if (!(m = CLF_TIME.exec(t)) || monthIndex(m[2]) === undefined) return null;
+      return zoned(+m[3], monthIndex(m[2])!, +m[1], +m[4], +m[5], +m[6], 0, m[7]);
+    default: {
+      const lead = readLeadingTime(t.replace(SPACED_ZONE, (_, d: string, z: string) => `${d}${z === 'UTC' ? 'Z' : z}`) + ' ', ctx);
+      return lead ? lead.time : null;
+    }
+  }
 }
 
 const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)$/;

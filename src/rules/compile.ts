@@ -113,9 +113,14 @@ function covers(piece: { text: string; ignoreCase: boolean }, lit: { text: strin
   return piece.ignoreCase ? lit.text.toLowerCase().includes(piece.text) : !lit.ignoreCase && lit.text.includes(piece.text);
 }
 
+/** Specific rules are tried before generic ones, whatever their priorities. */
+export function layerRank(r: CompiledRule): number {
+  return r.rule.layer === 'generic' ? 1 : 0;
+}
+
 export function buildRuleSet(rules: CompiledRule[]): CompiledRuleSet {
   // Most specific first: the matcher takes the first rule that matches a line.
-  const ordered = [...rules].sort((a, b) => b.rule.priority - a.rule.priority
+  const ordered = [...rules].sort((a, b) => layerRank(a) - layerRank(b) || b.rule.priority - a.rule.priority
     || b.rule.match.join('').length - a.rule.match.join('').length);
   const search: { text: string; ignoreCase: boolean }[] = [];
   const rulesOfLiteral: CompiledRule[][] = [];

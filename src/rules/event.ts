@@ -5,6 +5,7 @@ import type { CompiledRule } from './compile.js';
 import { convertFact, signalFromExitCode } from './facts.js';
 import { fillTemplate } from './template.js';
 import { journalFacts } from './journal-facts.js';
+import { levelSeverity } from '../records/levels.js';
 
 const EVIDENCE_MAX = 400;
 
@@ -66,7 +67,7 @@ export function buildEvent(rule: CompiledRule, main: LogRecord, lines: LogRecord
   return {
     rule: r.id,
     category: byFact ?? r.category,
-    severity: r.severity,
+    severity: (r.severityFromLevel ? levelSeverity(main.level) : null) ?? r.severity,
     code: r.code,
     title: fillTemplate(r.title, facts),
     source: main.source,

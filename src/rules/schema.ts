@@ -56,6 +56,11 @@ export const RuleSchema = z.object({
   exclude: z.array(regex).default([]),
   /** Higher wins when several rules match one line. */
   priority: z.number().int().default(0),
+  /** `generic`: a program-agnostic rule (universal words: signal names, exit statuses, EMFILE).
+   *  It loses every line a specific rule claims, and its incidents rank after specific ones. */
+  layer: z.enum(['specific', 'generic']).default('specific'),
+  /** Take the event's severity from the line's own level (ERROR, fatal, 50...) when it has one. */
+  severityFromLevel: z.boolean().default(false),
   /** Use the line's envelope (pid, process) as subjects; off for lines that speak of another process. */
   envelope: z.boolean().default(true),
   block: z.object({

@@ -42,7 +42,7 @@ describe('parseEnvelope', () => {
     const r = env('panic: runtime error: invalid memory address or nil pointer dereference');
     expect(r.text).toBe('panic: runtime error: invalid memory address or nil pointer dereference');
     expect(r.process).toBeUndefined();
-    expect(env('{"not":"journal"}').text).toBe('{"not":"journal"}');
+    expect(env('{not json at all').text).toBe('{not json at all');
   });
 
   it('does not take a bracketed tag after a time for a syslog host', () => {

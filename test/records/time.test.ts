@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimeBound, readLeadingTime } from '../../src/records/time.js';
+import { parseTimeBound, parseTimeText, readLeadingTime } from '../../src/records/time.js';
 
 describe('readLeadingTime', () => {
   it('reads ISO times with a zone', () => {
@@ -51,5 +51,24 @@ describe('parseTimeBound', () => {
   it('rejects anything else', () => {
     expect(parseTimeBound('yesterday', now)).toBeNull();
     expect(parseTimeBound('5 parsecs', now)).toBeNull();
+  });
+});
+
+describe('times in the host locale and in program formats', () => {
+  it('reads syslog and dmesg -T stamps with month names of other locales', () => {
+    const ref = Date.UTC(2026, 11, 20);
+    expect(new Date(readLeadingTime('Dez  3 10:00:00 host kernel: x', { reference: ref })!.time!).getMonth()).toBe(11);
+    expect(new Date(readLeadingTime('déc. 03 10:00:00 host kernel: x', { reference: ref })!.time!).getMonth()).toBe(11);
+    expect(new Date(readLeadingTime('[Mi Mär  4 10:00:00 2026] oom', { reference: ref })!.time!).getMonth()).toBe(2);
+    expect(readLeadingTime('Foo  3 10:00:00 host kernel: x')).toBeNull();
+  });
+
+  it('reads the time shapes that line formats name', () => {
+    expect(parseTimeText('03-Dec-2026 10:00:00', 'php')).toBe(new Date(2026, 11, 3, 10, 0, 0).getTime());
+    expect(parseTimeText('10/Oct/2000:13:55:36 -0700', 'clf')).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
+    expect(parseTimeText('1595959595.125', 'epoch')).toBe(1595959595125);
+    expect(parseTimeText('2023-08-22 21:53:21 +0200', 'iso')).toBe(Date.UTC(2023, 7, 22, 19, 53, 21));
+    expect(new Date(parseTimeText('1203 10:00:00.123456', 'klog', { reference: Date.UTC(2026, 11, 20) })!).getDate()).toBe(3);
+    expect(parseTimeText('not a time', 'php')).toBeNull();
   });
 });
