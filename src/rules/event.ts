@@ -1,6 +1,6 @@
 // Builds an event from the lines a rule matched: typed facts, subjects, title and evidence.
-import type { DiagEvent, Evidence, Facts, LogRecord, SourceKind } from '../types.js';
-import { emptySubjects } from '../types.js';
+import type { DiagEvent, Evidence, Facts, LogRecord, Severity, SourceKind } from '../types.js';
+import { emptySubjects, SEVERITY_ORDER } from '../types.js';
 import type { CompiledRule } from './compile.js';
 import { convertFact, signalFromExitCode } from './facts.js';
 import { fillTemplate } from './template.js';
@@ -40,6 +40,11 @@ function push<T>(list: T[], value: T | undefined): void {
   if (value !== undefined && value !== null && value !== '' && !list.includes(value)) list.push(value);
 }
 
+/** The line's own level lowers a rule's severity, never raises it: the rule's is a ceiling. */
+function severityOf(ruleSeverity: Severity, fromLevel: Severity | null): Severity {
+  return fromLevel !== null && SEVERITY_ORDER[fromLevel] < SEVERITY_ORDER[ruleSeverity] ? fromLevel : ruleSeverity;
+}
+
 export function buildEvent(rule: CompiledRule, main: LogRecord, lines: LogRecord[], facts: Facts, sourceKind: SourceKind): DiagEvent {
   const r = rule.rule;
   Object.assign(facts, { ...r.set, ...facts });
@@ -67,7 +72,7 @@ export function buildEvent(rule: CompiledRule, main: LogRecord, lines: LogRecord
   return {
     rule: r.id,
     category: byFact ?? r.category,
-    severity: (r.severityFromLevel ? levelSeverity(main.level) : null) ?? r.severity,
+    severity: severityOf(r.severity, r.severityFromLevel ? levelSeverity(main.level) : null),
     code: r.code,
     title: fillTemplate(r.title, facts),
     source: main.source,

@@ -59,7 +59,8 @@ export const RuleSchema = z.object({
   /** `generic`: a program-agnostic rule (universal words: signal names, exit statuses, EMFILE).
    *  It loses every line a specific rule claims, and its incidents rank after specific ones. */
   layer: z.enum(['specific', 'generic']).default('specific'),
-  /** Take the event's severity from the line's own level (ERROR, fatal, 50...) when it has one. */
+  /** Take the event's severity from the line's own level (ERROR, fatal, 50...) when it has one;
+   *  the rule's `severity` stays the ceiling. */
   severityFromLevel: z.boolean().default(false),
   /** Use the line's envelope (pid, process) as subjects; off for lines that speak of another process. */
   envelope: z.boolean().default(true),
