@@ -32,7 +32,7 @@ describe.concurrent('healthy logs raise no alarm', () => {
 
   for (const file of files) {
     const name = relative(CORPUS, file);
-    it(name, async () => {
+    it(name, { timeout: 120_000 }, async () => {
       expect(provenance(file)).toEqual([]);
       const r = await clw([file, '--format', 'json', '--fail-on', 'error']);
       const report = JSON.parse(r.stdout);

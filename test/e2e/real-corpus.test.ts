@@ -13,7 +13,7 @@ describe.concurrent('real failures are named first', () => {
   it('has a corpus', () => expect(cases.length).toBeGreaterThan(0));
 
   for (const c of cases) {
-    it(c.name, async () => {
+    it(c.name, { timeout: 120_000 }, async () => {
       expect(metaProblems(c.meta, CATEGORIES, false)).toEqual([]);
       const r = await clw([c.log, '--format', 'json', '--fail-on', 'never']);
       expect(r.stderr).not.toMatch(/this is a bug|\n\s+at /);
