@@ -1,7 +1,7 @@
 // The shape of a formats/*.json file: one log line format (as lnav keeps them), data not code.
 import { z } from 'zod';
 
-export const TIME_FORMATS = ['iso', 'php', 'klog', 'clf', 'epoch'] as const;
+export const TIME_FORMATS = ['iso', 'php', 'klog', 'clf', 'epoch', 'ctime', 'redis', 'erlang'] as const;
 
 const SampleSchema = z.object({
   line: z.string().min(1),

@@ -89,7 +89,18 @@ export function readLeadingTime(line: string, ctx: TimeContext = {}): LeadingTim
 const PHP_TIME = /^(\d{2})-(\p{L}{3,5}\.?)-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/u;
 const KLOG_TIME = /^(\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 const CLF_TIME = /^(\d{2})\/(\p{L}{3,5})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?: ([+-]\d{4}))?$/u;
-const SPACED_ZONE = /(\d) ([+-]\d{2}:?\d{2}|Z|UTC)$/;
+const SPACED_ZONE = /(\d) ([+-]\d{2}(?::?\d{2})?|Z|UTC|GMT)$/;
+// `Wed Oct 11 14:32:52.123456 2000` (Apache's error log), `09 Sep 2021 14:12:06.299` (Redis),
+// `3-Jul-2018::10:12:24.612692` (Erlang's SASL reports).
+const CTIME_TIME = /^\p{L}{2,4}\.? (\p{L}{3,5}\.?) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? (\d{4})$/u;
+const REDIS_TIME = /^(\d{1,2}) (\p{L}{3,5}\.?) (\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/u;
+const ERLANG_TIME = /^(\d{1,2})-(\p{L}{3,5}\.?)-(\d{4})::(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/u;
+
+/** A zone written apart from the time (`... 13:38:37.846 GMT`, `... +03`) as readLeadingTime wants it. */
+function joinZone(_: string, d: string, z: string): string {
+  if (z === 'UTC' || z === 'GMT') return `${d}Z`;
+  return `${d}${z.length === 3 ? `${z}00` : z}`;
+}
 
 /** A time captured by a line format (formats/*.json), in that format's shape; null when unreadable. */
 export function parseTimeText(text: string, format: (typeof TIME_FORMATS)[number], ctx: TimeContext = {}): number | null {
@@ -112,8 +123,15 @@ export function parseTimeText(text: string, format: (typeof TIME_FORMATS)[number
     case 'clf':
       if (!(m = CLF_TIME.exec(t)) || monthIndex(m[2]) === undefined) return null;
       return zoned(+m[3], monthIndex(m[2])!, +m[1], +m[4], +m[5], +m[6], 0, m[7]);
+    case 'ctime':
+      if (!(m = CTIME_TIME.exec(t)) || monthIndex(m[1]) === undefined) return null;
+      return new Date(+m[7], monthIndex(m[1])!, +m[2], +m[3], +m[4], +m[5], fractionMs(m[6])).getTime();
+    case 'redis':
+    case 'erlang':
+      if (!(m = (format === 'redis' ? REDIS_TIME : ERLANG_TIME).exec(t)) || monthIndex(m[2]) === undefined) return null;
+      return new Date(+m[3], monthIndex(m[2])!, +m[1], +m[4], +m[5], +m[6], fractionMs(m[7])).getTime();
     default: {
-      const lead = readLeadingTime(t.replace(SPACED_ZONE, (_, d: string, z: string) => `${d}${z === 'UTC' ? 'Z' : z}`) + ' ', ctx);
+      const lead = readLeadingTime(t.replace(SPACED_ZONE, joinZone) + ' ', ctx);
       return lead ? lead.time : null;
     }
   }

@@ -71,4 +71,16 @@ describe('times in the host locale and in program formats', () => {
     expect(new Date(parseTimeText('1203 10:00:00.123456', 'klog', { reference: Date.UTC(2026, 11, 20) })!).getDate()).toBe(3);
     expect(parseTimeText('not a time', 'php')).toBeNull();
   });
+
+  it('reads ctime, Redis and Erlang report times, and zones written apart', () => {
+    expect(parseTimeText('Tue Apr 30 09:46:59.387261 2019', 'ctime')).toBe(new Date(2019, 3, 30, 9, 46, 59, 387).getTime());
+    expect(parseTimeText('Thu May 19 18:35:17 2016', 'ctime')).toBe(new Date(2016, 4, 19, 18, 35, 17).getTime());
+    expect(parseTimeText('09 Sep 2021 14:12:06.299', 'redis')).toBe(new Date(2021, 8, 9, 14, 12, 6, 299).getTime());
+    expect(parseTimeText('3-Jul-2018::10:12:24.612692', 'erlang')).toBe(new Date(2018, 6, 3, 10, 12, 24, 612).getTime());
+    expect(parseTimeText('16-Sep-2019::19:53:10', 'erlang')).toBe(new Date(2019, 8, 16, 19, 53, 10).getTime());
+    expect(parseTimeText('2022-01-19 13:38:37.846 GMT', 'iso')).toBe(Date.UTC(2022, 0, 19, 13, 38, 37, 846));
+    expect(parseTimeText('2022-01-19 13:38:37.846 +03', 'iso')).toBe(Date.UTC(2022, 0, 19, 10, 38, 37, 846));
+    expect(parseTimeText('Foo Bar 30 09:46:59 2019', 'ctime')).toBeNull();
+    expect(parseTimeText('09 Sep 21 14:12:06', 'redis')).toBeNull();
+  });
 });
