@@ -29,7 +29,13 @@ function applyTrends(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
   return drafts.filter((d) => {
     const rule = rules.byId.get(d.rule)?.rule;
     if (!rule?.trend) return true;
-    const found = evaluateTrend(d.samples, rule.trend, d.facts);
+    const th = (name: string, fallback: number) => rules.thresholds.get(name)?.value ?? fallback;
+    const spec = {
+      ...rule.trend,
+      minPoints: rule.trend.minPoints ?? th('leak_min_points', 6),
+      minGrowthPct: rule.trend.minGrowthPct ?? th('leak_growth_pct', 20),
+    };
+    const found = evaluateTrend(d.samples, spec, d.facts);
     if (!found) return false;
     Object.assign(d.facts, found.facts);
     d.severity = found.severity;

@@ -4,6 +4,7 @@ import { normalSpec } from './facts.js';
 import { requiredLiterals } from './literals.js';
 import { LiteralSearch, type Literal } from './prefilter.js';
 import type { Rule } from './schema.js';
+import { defaultThresholds, type Thresholds } from './thresholds.js';
 
 export interface CompiledSide {
   sameProcess: boolean;
@@ -39,6 +40,8 @@ export interface CompiledRuleSet {
   /** What the prefilter searches, to build the same search elsewhere (a worker thread). */
   searchLiterals: Literal[];
   literals: string[];
+  /** The thresholds rules compare their facts with: the defaults, or as a user set them. */
+  thresholds: Thresholds;
 }
 
 export interface LoadedRule {
@@ -139,5 +142,6 @@ export function buildRuleSet(rules: CompiledRule[]): CompiledRuleSet {
     rulesOfLiteral,
     searchLiterals: search,
     literals: [...new Set(rules.flatMap((r) => r.literals))],
+    thresholds: defaultThresholds(),
   };
 }

@@ -5,6 +5,7 @@ import type { DiagEvent, Facts, LogRecord, SourceKind, TimeWindow } from '../typ
 import { parseEnvelope, type EnvelopeOptions } from '../records/envelope.js';
 import type { CompiledRule, CompiledRuleSet, CompiledSide } from './compile.js';
 import { addGroups, buildEvent } from './event.js';
+import { OutlierTracker } from './outliers.js';
 
 export interface MatcherOptions {
   source: string;
@@ -45,12 +46,14 @@ export class Matcher {
   private buf: Buffer = Buffer.alloc(0);
   private countedTo = 0;
   private lineNo = 1;
+  private readonly outliers: OutlierTracker;
 
   /** How far back a block can walk: events this close to the end of a chunk wait for the next. */
   private readonly holdBack: number;
 
   constructor(private readonly rules: CompiledRuleSet, private readonly opts: MatcherOptions) {
     this.holdBack = opts.live ? 0 : Math.max(0, ...rules.rules.map((r) => r.before?.max ?? 0));
+    this.outliers = new OutlierTracker(rules.thresholds);
   }
 
   /** `chunk` holds whole lines; only the last chunk of a source may end without a newline. */
@@ -98,6 +101,7 @@ export class Matcher {
   /** End of input: close an open block and hand over what is pending. */
   finish(): void {
     if (this.block) this.closeBlock();
+    this.pending.push(...this.outliers.outliers(this.rules.byId));
     this.flush(Infinity);
   }
 
@@ -261,6 +265,7 @@ export class Matcher {
       this.outsideWindow++;
       return;
     }
+    if (!this.outliers.admit(rule, event)) return;
     this.pending.push(event);
   }
 

@@ -87,13 +87,17 @@ export const RuleSchema = z.object({
   context: z.boolean().default(false),
   /** Only evidence for the incident it joins (a worker's plain exit status): alone, it is no incident. */
   evidenceOnly: z.boolean().default(false),
+  /** A fact compared with a named threshold (config/defaults.toml): under it, the line is no
+   *  incident unless it stands out against the source's own typical value. */
+  threshold: z.object({ fact: z.string(), name: z.string() }).optional(),
   /** Samples of a value over time (heartbeat RSS): an incident only when the value keeps growing. */
   trend: z.object({
     value: z.string(),
     /** A fact holding the limit the value grows toward. */
     limit: z.string().optional(),
-    minPoints: z.number().int().min(3).default(6),
-    minGrowthPct: z.number().positive().default(20),
+    /** Defaults: the thresholds leak_min_points and leak_growth_pct. */
+    minPoints: z.number().int().min(3).optional(),
+    minGrowthPct: z.number().positive().optional(),
   }).optional(),
   fix: z.object({
     title: z.string(),
