@@ -29,6 +29,8 @@ export interface LogRecord {
   process?: string;
   pid?: number;
   unit?: string;
+  /** The worker a line comes from, where its envelope names one (a Heroku dyno). */
+  worker?: string;
   level?: string;
   /** The message with its envelope removed. */
   text: string;

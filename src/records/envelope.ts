@@ -53,6 +53,7 @@ export function parseEnvelope(raw: string, source: string, line: number, opts: E
     rec.process ??= outer.process;
     rec.host ??= outer.host;
     rec.unit ??= outer.unit;
+    rec.worker ??= outer.worker;
     rec.level ??= outer.level;
   }
   return rec;
@@ -65,6 +66,7 @@ function fromHead(head: FormatHead, body: string, source: string, line: number):
   if (head.pid !== undefined) rec.pid = head.pid;
   if (head.host) rec.host = head.host;
   if (head.unit) rec.unit = head.unit;
+  if (head.worker) rec.worker = head.worker;
   return rec.level ? rec : withLevel(rec);
 }
 

@@ -13,6 +13,7 @@ const SampleSchema = z.object({
     process: z.string().optional(),
     pid: z.number().int().optional(),
     host: z.string().optional(),
+    worker: z.string().optional(),
     hasTime: z.boolean().optional(),
   }),
 });
@@ -23,7 +24,7 @@ export const FormatSchema = z.object({
   /** `prefix`: a wrapper another program puts before whole lines (docker compose, kubectl
    *  --prefix); what follows is read again. `envelope`: a program's own line head. */
   role: z.enum(['prefix', 'envelope']),
-  /** Anchored at the start; named groups time, level, process, pid, host, unit; the rest of
+  /** Anchored at the start; named groups time, level, process, pid, host, unit, worker; the rest of
    *  the line after the match is the message. */
   regex: z.string().min(2).refine((s) => s.startsWith('^'), 'the regex must start with ^'),
   timeFormat: z.enum(TIME_FORMATS).default('iso'),

@@ -24,6 +24,7 @@ export interface FormatHead {
   pid?: number;
   host?: string;
   unit?: string;
+  worker?: string;
 }
 
 export function loadFormats(dir: string, problems: string[] = []): CompiledFormat[] {
@@ -71,6 +72,7 @@ export function readHead(line: string, formats: CompiledFormat[], ctx: TimeConte
     if (g.pid !== undefined && /^\d+$/.test(g.pid)) head.pid = Number(g.pid);
     if (g.host) head.host = g.host;
     if (g.unit) head.unit = g.unit;
+    if (g.worker) head.worker = g.worker;
     return head;
   }
   return null;

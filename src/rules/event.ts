@@ -52,6 +52,9 @@ export function buildEvent(rule: CompiledRule, main: LogRecord, lines: LogRecord
     if (facts.pid === undefined && main.pid !== undefined) facts.pid = main.pid;
     if (facts.process === undefined && main.process !== undefined && main.process !== 'kernel') facts.process = main.process;
   }
+  // The worker a line's envelope names (a Heroku dyno) is the one the line speaks of, even when
+  // the line comes from the platform rather than the worker.
+  if (facts.worker === undefined && main.worker !== undefined) facts.worker = main.worker;
   for (const [k, v] of Object.entries(journalFacts(main.fields ?? {}, r.envelope))) if (facts[k] === undefined) facts[k] = v;
   if (facts.unit === undefined && main.unit) facts.unit = main.unit;
   if (typeof facts.exitCode === 'number' && facts.signal === undefined) {
@@ -68,7 +71,8 @@ export function buildEvent(rule: CompiledRule, main: LogRecord, lines: LogRecord
   push(subjects.workers, typeof facts.containerId === 'string' && /^[0-9a-f]{12,64}$/.test(facts.containerId) ? facts.containerId.slice(0, 12) : undefined);
   push(subjects.units, typeof facts.unit === 'string' ? facts.unit : undefined);
   push(subjects.hosts, typeof facts.host === 'string' ? facts.host : main.host);
-  const byFact = r.categoryFrom ? r.categoryFrom.values[String(facts[r.categoryFrom.fact])] : undefined;
+  const byCount = r.categoryWhen.find((c) => typeof facts[c.fact] === 'number' && (facts[c.fact] as number) >= c.atLeast)?.category;
+  const byFact = byCount ?? (r.categoryFrom ? r.categoryFrom.values[String(facts[r.categoryFrom.fact])] : undefined);
   return {
     rule: r.id,
     category: byFact ?? r.category,

@@ -74,6 +74,9 @@ export const RuleSchema = z.object({
   facts: z.record(FactSpecSchema).default({}),
   /** The category read off a fact, e.g. the signal: SIGABRT is crash.abort, SIGILL crash.signal. */
   categoryFrom: z.object({ fact: z.string(), values: z.record(z.enum(CATEGORIES)) }).optional(),
+  /** The category when a numeric fact reaches a value (a container exit with a high restart
+   *  count is a restart loop); the first that holds wins, before categoryFrom. */
+  categoryWhen: z.array(z.object({ fact: z.string(), atLeast: z.number(), category: z.enum(CATEGORIES) })).default([]),
   /** Facts every event of this rule has. */
   set: z.record(z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** Categories this failure leads to (ranked under it). */
