@@ -84,8 +84,12 @@ function joinAnonymous(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
     const rivals = drafts.filter((o) => o !== d && kept.includes(o) && !anonymous(o) && fits.length === 1
       && (rules.byId.get(o.rule)?.rule.joins ?? []).includes(fits[0].category));
     if (fits.length !== 1 || rivals.length) continue;
-    absorb(fits[0], d);
-    kept.splice(kept.indexOf(d), 1);
+    // Where each names the other as the same failure (a JVM's SIGSEGV report and the shell's
+    // "Aborted" after it), the more telling one keeps the title.
+    const mutual = (rules.byId.get(fits[0].rule)?.rule.joins ?? []).includes(d.category);
+    const [into, from] = mutual && weight(rules, d) > weight(rules, fits[0]) ? [d, fits[0]] : [fits[0], d];
+    absorb(into, from);
+    kept.splice(kept.indexOf(from), 1);
   }
   return kept;
 }
