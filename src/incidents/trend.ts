@@ -19,7 +19,11 @@ const HOUR = 3_600_000;
 const MIN_R2 = 0.6;
 
 export function evaluateTrend(samples: [number | null, number][], spec: TrendSpec, facts: Facts): TrendFinding | null {
-  const timed = samples.filter((s): s is [number, number] => s[0] !== null);
+  let timed = samples.filter((s): s is [number, number] => s[0] !== null);
+  // A series pasted without times (an app printing its RSS every N requests) is read in line
+  // order: the growth and its steadiness still show, a rate per hour does not.
+  const untimed = timed.length === 0;
+  if (untimed) timed = samples.map(([, v], i) => [i * HOUR, v]);
   if (timed.length < spec.minPoints) return null;
   const t0 = timed[0][0];
   const xs = timed.map(([t]) => (t - t0) / HOUR);
@@ -42,14 +46,17 @@ export function evaluateTrend(samples: [number | null, number][], spec: TrendSpe
   const last = ys[n - 1];
   const growthPct = first > 0 ? ((last - first) / first) * 100 : 0;
   if (slope <= 0 || r2 < MIN_R2 || growthPct < spec.minGrowthPct) return null;
-  const out: Facts = {
-    growthBytesPerHour: Math.round(slope),
-    startBytes: first,
-    lastBytes: last,
-    growthPct: Math.round(growthPct),
-    samples: n,
-    observedHours: Number(xs[n - 1].toFixed(2)),
-  };
+  const out: Facts = untimed
+    ? { growthBytesPerSample: Math.round(slope), startBytes: first, lastBytes: last, growthPct: Math.round(growthPct), samples: n }
+    : {
+      growthBytesPerHour: Math.round(slope),
+      startBytes: first,
+      lastBytes: last,
+      growthPct: Math.round(growthPct),
+      samples: n,
+      observedHours: Number(xs[n - 1].toFixed(2)),
+    };
+  if (untimed) return { facts: out, severity: 'warning' };
   const limit = spec.limit ? facts[spec.limit] : undefined;
   let severity: TrendFinding['severity'] = 'warning';
   if (typeof limit === 'number' && limit > last) {
