@@ -5,22 +5,21 @@ import { failsRun } from '../types.js';
 import { Analysis } from '../pipeline/analyze.js';
 import { renderGithubAnnotations } from '../report/github-annotations.js';
 import { render, type Format } from '../report/index.js';
-import { loadRules } from '../rules/loader.js';
 import { EXIT, UsageError } from './errors.js';
 import { gatherSources, type InputArgs } from './gather-sources.js';
-import { analysisNow, parseWindow, rulesCacheFor, rulesDir, useColor } from './options.js';
+import { analysisNow, parseWindow, useColor } from './options.js';
+import { loadConfiguredRules, type RuleSetArgs } from './site-config.js';
 import { checkOutput, writeAtomically } from './output-file.js';
 import { progressBar } from './progress.js';
 import { streamPrinter } from './stream-printer.js';
 
-export interface AnalyzeArgs extends InputArgs {
+export interface AnalyzeArgs extends InputArgs, RuleSetArgs {
   since?: string;
   until?: string;
   format: Format;
   output?: string;
   failOn: Severity | 'never';
   top?: number;
-  rules?: string;
   exe?: string;
   gdbTimeout?: number;
 }
@@ -39,8 +38,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.output) checkOutput(args.output);
   const now = analysisNow();
   const window = parseWindow(args.since, args.until, now);
-  const dir = rulesDir(args.rules);
-  const { ruleSet, problems } = loadRules(dir, rulesCacheFor(dir));
+  const { ruleSet, problems, notes: ruleNotes } = loadConfiguredRules(args);
   const abort = new AbortController();
   const { sources, cores, errors, notes } = gatherSources(args, window, io.stdin, abort.signal);
   for (const e of errors) io.stderr.write(`clw-diag: ${e}\n`);
@@ -59,7 +57,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   const analysis = new Analysis({
     sources, rules: ruleSet, window, now, top: args.top, signal: abort.signal,
     cores, coreOptions: { exe: args.exe, timeoutMs: (args.gdbTimeout ?? 30) * 1000 },
-    notes: [...errors, ...notes, ...problems.map((p) => `rules: ${p}`)],
+    notes: [...errors, ...notes, ...problems.map((p) => `rules: ${p}`), ...ruleNotes.map((n) => `rules: ${n}`)],
     onIncident: live ? streamPrinter(liveOut, args.format, useColor(liveOut)) : undefined,
     onNote: (n, kind) => {
       io.stderr.write(`clw-diag: ${n}\n`);

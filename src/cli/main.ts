@@ -20,8 +20,11 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     .command('rules <action>', 'list, test or lint the rule set', (y) => y
       .positional('action', { choices: ['list', 'test', 'lint'] as const, demandOption: true })
       .option('rules', { type: 'string', describe: 'rules folder or file (default: the bundled rules/)' })
+      .option('rules-dir', { type: 'string', array: true, describe: 'site rules: a folder of rule files added to the bundled set (repeatable; /etc/clw-diag/rules.d is read when present)' })
+      .option('config', { type: 'string', describe: 'settings file (default /etc/clw-diag/config.toml when present): [thresholds] and [rules] dirs' })
+      .option('threshold', { type: 'string', array: true, describe: 'NAME=VALUE, e.g. gc_pause_ms=500 (repeatable; see config/defaults.toml)' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
-    async (a) => { code = await runRules({ action: a.action, rules: a.rules, format: a.format }, io()); })
+    async (a) => { code = await runRules({ action: a.action, rules: a.rules, rulesDir: a['rules-dir'], config: a.config, threshold: a.threshold, format: a.format }, io()); })
     .command('core <file>', 'read one core dump: the crash, its backtrace and signature', (y) => y
       .positional('file', { type: 'string', demandOption: true, describe: 'the core file' })
       .option('exe', { type: 'string', describe: 'the executable that dumped it (default: read from the core)' })
@@ -52,7 +55,10 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (atomically)' })
       .option('fail-on', { choices: [...SEVERITIES.filter((s) => s !== 'info'), 'never'] as const, default: 'error' as const, describe: 'exit 1 when an incident is at or above this severity' })
       .option('top', { type: 'number', describe: 'show only the N highest-ranked incidents' })
-      .option('rules', { type: 'string', describe: 'rules folder or file (default: the bundled rules/)' }),
+      .option('rules', { type: 'string', describe: 'rules folder or file instead of the bundled rules/' })
+      .option('rules-dir', { type: 'string', array: true, describe: 'site rules: a folder of rule files added to the bundled set (repeatable; /etc/clw-diag/rules.d is read when present)' })
+      .option('config', { type: 'string', describe: 'settings file (default /etc/clw-diag/config.toml when present): [thresholds] and [rules] dirs' })
+      .option('threshold', { type: 'string', array: true, describe: 'NAME=VALUE, e.g. gc_pause_ms=500 (repeatable; see config/defaults.toml)' }),
     async (a) => {
       if (a.top !== undefined && (!Number.isInteger(a.top) || a.top < 1)) throw new UsageError(`--top ${a.top}: expected a whole number of 1 or more`);
       code = await runAnalyze({
@@ -60,6 +66,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
         cores: a.cores, exe: a.exe, gdbTimeout: a['gdb-timeout'],
         since: a.since, until: a.until,
         format: a.format, output: a.output, failOn: a['fail-on'], top: a.top, rules: a.rules,
+        rulesDir: a['rules-dir'], config: a.config, threshold: a.threshold,
       }, io());
     })
     .strict()

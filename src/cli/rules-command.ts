@@ -2,21 +2,18 @@
 import Table from 'cli-table3';
 import { basename } from 'node:path';
 import { lintRules } from '../rules/lint.js';
-import { loadRules } from '../rules/loader.js';
 import { testRules } from '../rules/tester.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './errors.js';
-import { rulesCacheFor, rulesDir } from './options.js';
+import { loadConfiguredRules, type RuleSetArgs } from './site-config.js';
 
-export interface RulesArgs {
+export interface RulesArgs extends RuleSetArgs {
   action: 'list' | 'test' | 'lint';
-  rules?: string;
   format: 'text' | 'json';
 }
 
 export async function runRules(args: RulesArgs, io: Io): Promise<number> {
-  const dir = rulesDir(args.rules);
-  const { ruleSet, problems } = loadRules(dir, rulesCacheFor(dir));
+  const { ruleSet, problems } = loadConfiguredRules(args);
   for (const p of problems) io.stderr.write(`clw-diag: rules: ${p}\n`);
   if (args.action === 'list') {
     const rows = ruleSet.rules.map((r) => ({ id: r.rule.id, category: r.rule.category, severity: r.rule.severity, code: r.rule.code, family: r.family, title: r.rule.title }));

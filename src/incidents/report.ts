@@ -54,7 +54,14 @@ function titleOf(d: Draft, rules: CompiledRuleSet): string {
   // Six crashes of six pids: the title names the first and says there were more.
   const pids = d.subjects.pids;
   const facts = pids.length > 1 && d.facts.pid !== undefined ? { ...d.facts, pid: `${d.facts.pid} and ${pids.length - 1} more` } : d.facts;
-  return fillTemplate(rule.title, facts);
+  return fillTemplate(rule.title, facts) + outlierNote(d, rule.threshold?.name, rules);
+}
+
+/** A value under its threshold is reported only as an outlier: the title says against what. */
+function outlierNote(d: Draft, threshold: string | undefined, rules: CompiledRuleSet): string {
+  const { outlierX, typicalValue } = d.facts;
+  if (typeof outlierX !== 'number' || typeof typicalValue !== 'number' || !threshold) return '';
+  return ` (${outlierX}x this log's median of ${typicalValue} ${rules.thresholds.get(threshold)?.unit ?? ''})`.replace(' )', ')');
 }
 
 function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet): Incident {

@@ -10,6 +10,8 @@ import { RuleSchema } from './schema.js';
 export interface LoadResult {
   ruleSet: CompiledRuleSet;
   problems: string[];
+  /** What is worth knowing but is no mistake: a site rule replacing a bundled one. */
+  notes: string[];
 }
 
 function zodProblem(issues: { path: (string | number)[]; message: string }[]): string {
@@ -60,20 +62,37 @@ export function loadRuleFile(file: string, problems: string[], parsed?: unknown)
 
 /** `cacheFile`: documents parsed at build time, used only when they match the files on disk. */
 export function loadRules(dirOrFile: string, cacheFile?: string): LoadResult {
+  return loadRuleSets([{ dir: dirOrFile, cacheFile }]);
+}
+
+export interface RuleSource {
+  dir: string;
+  cacheFile?: string;
+}
+
+/** Rules from several folders, in order: the bundled set first, then site folders. A site rule
+ *  whose id a folder before it already used replaces that rule (and says so); within one folder a
+ *  repeated id is a problem. */
+export function loadRuleSets(sources: RuleSource[]): LoadResult {
   const problems: string[] = [];
-  const rules: CompiledRule[] = [];
-  const seen = new Set<string>();
-  const files = ruleFiles(dirOrFile);
-  const cached = cacheFile ? readRuleCache(cacheFile, files) : null;
-  for (const file of files) {
-    for (const r of loadRuleFile(file, problems, cached?.get(file))) {
-      if (seen.has(r.rule.id)) {
-        problems.push(`${basename(file)}: rule ${r.rule.id}: the id is already used by another rule`);
-        continue;
+  const notes: string[] = [];
+  const byId = new Map<string, CompiledRule>();
+  sources.forEach(({ dir, cacheFile }, index) => {
+    const seenHere = new Set<string>();
+    const files = ruleFiles(dir);
+    const cached = cacheFile ? readRuleCache(cacheFile, files) : null;
+    for (const file of files) {
+      for (const r of loadRuleFile(file, problems, cached?.get(file))) {
+        const id = r.rule.id;
+        if (seenHere.has(id)) {
+          problems.push(`${basename(file)}: rule ${id}: the id is already used by another rule`);
+          continue;
+        }
+        seenHere.add(id);
+        if (index > 0 && byId.has(id)) notes.push(`${file}: rule ${id} replaces the rule of that id from ${byId.get(id)!.file}`);
+        byId.set(id, r);
       }
-      seen.add(r.rule.id);
-      rules.push(r);
     }
-  }
-  return { ruleSet: buildRuleSet(rules), problems };
+  });
+  return { ruleSet: buildRuleSet([...byId.values()]), problems, notes };
 }

@@ -63,7 +63,7 @@ export class OutlierTracker {
         if (value < threshold.outlier_factor * median || value < (threshold.outlier_min ?? 0)) continue;
         const times = Math.round((value / median) * 10) / 10;
         Object.assign(event.facts, { typicalValue: median, outlierX: times, threshold: threshold.value });
-        out.push({ ...event, severity: 'warning', title: `${event.title} (${times}x this log's median of ${median} ${threshold.unit})` });
+        out.push({ ...event, severity: 'warning' });
       }
     }
     return out;
