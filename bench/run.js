@@ -1,4 +1,4 @@
-// The benchmark (DESIGN.md §6): clw-diag against GNU grep on the same generated worker log, in
+// The benchmark: clw-diag against GNU grep on the same generated worker log, in
 // the same run, warm cache. Checks every planted incident line was counted.
 //
 //   node bench/run.js [--size-mib N] [--runs N] [--regen] [--profile] [--no-locale]

@@ -158,7 +158,7 @@ export interface TimeWindow {
 
 export const SEVERITY_ORDER: Record<Severity, number> = { critical: 3, error: 2, warning: 1, info: 0 };
 
-/** An incident of this severity fails the run under --fail-on (DESIGN.md §4). */
+/** An incident of this severity fails the run under --fail-on (the README's exit codes). */
 export function failsRun(severity: Severity, failOn: Severity | 'never'): boolean {
   return failOn !== 'never' && SEVERITY_ORDER[severity] >= SEVERITY_ORDER[failOn];
 }

@@ -1,4 +1,4 @@
-// Runs gdb on one core, the way DESIGN.md §7 says an untrusted core must be read: no init files
+// Runs gdb on one core, the way an untrusted core must be read (README, architecture): no init files
 // (-nx), no auto-loaded scripts and no debuginfod downloads (set with -iex, before the files load;
 // -ex comes too late), HOME and the working folder an empty temp folder, a time limit that kills
 // gdb outright, and a cap on what it may print.

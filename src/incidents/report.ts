@@ -1,4 +1,4 @@
-// Builds the Report (DESIGN.md §3) from the drafts: trends evaluated, sightings joined, causes
+// Builds the Report (the README's "The JSON report") from the drafts: trends evaluated, sightings joined, causes
 // ranked, facts and fixes filled in.
 import { createHash } from 'node:crypto';
 import type { Category, Incident, Report, Severity, SourceSummary, TimeWindow } from '../types.js';

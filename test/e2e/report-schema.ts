@@ -1,4 +1,4 @@
-// The JSON report contract (DESIGN.md §3), checked against what the CLI prints.
+// The JSON report contract (the README's "The JSON report"), checked against what the CLI prints.
 import { z } from 'zod';
 import { CATEGORIES, SEVERITIES, SOURCE_KINDS } from '../../src/types.js';
 
