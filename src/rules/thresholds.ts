@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
+import { editDistance } from '../text/edit-distance.js';
 
 export const DEFAULT_THRESHOLDS_FILE = fileURLToPath(new URL('../../config/defaults.toml', import.meta.url));
 
@@ -31,20 +32,7 @@ export function defaultThresholds(file = DEFAULT_THRESHOLDS_FILE): Thresholds {
 
 /** The closest known name, for "did you mean". */
 function closest(name: string, known: string[]): string | undefined {
-  const dist = (a: string, b: string): number => {
-    const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = d[0];
-      d[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = d[j];
-        d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return d[b.length];
-  };
-  const best = known.map((k) => ({ k, d: dist(name, k) })).sort((x, y) => x.d - y.d)[0];
+  const best = known.map((k) => ({ k, d: editDistance(name, k) })).sort((x, y) => x.d - y.d)[0];
   return best && best.d <= Math.max(2, name.length / 3) ? best.k : undefined;
 }
 

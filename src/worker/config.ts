@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { z } from 'zod';
+import { editDistance } from '../text/edit-distance.js';
 
 const WorkerSection = z
   .object({
@@ -70,26 +71,12 @@ const KNOWN: string[] = [
   ...Object.keys(TaskSection.shape).map((k) => `task.${k}`),
 ];
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
 function suggest(field: string): string {
   const key = field.split('.').pop() ?? field;
   let best: string | null = null;
   let bestD = Infinity;
   for (const k of KNOWN) {
-    const d = Math.min(distance(field, k), distance(key, k.split('.')[1]) + 1);
+    const d = Math.min(editDistance(field, k), editDistance(key, k.split('.')[1]) + 1);
     if (d < bestD) [best, bestD] = [k, d];
   }
   return best && bestD <= 3 ? ` (did you mean ${best}?)` : '';
