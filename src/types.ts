@@ -29,6 +29,9 @@ export interface LogRecord {
   process?: string;
   pid?: number;
   unit?: string;
+  /** The line format (formats/*.json) or 'json' that read this line's head, when not the built-in
+   *  shapes: its rules may need the whole line, head included. */
+  format?: string;
   /** The worker a line comes from, where its envelope names one (a Heroku dyno). */
   worker?: string;
   level?: string;

@@ -49,6 +49,7 @@ export function parseEnvelope(raw: string, source: string, line: number, opts: E
   const rec = parseBody(body, source, line, opts);
   rec.raw = raw;
   if (outer) {
+    rec.format ??= outer.format;
     if (rec.time === null && outer.time != null) rec.time = outer.time;
     rec.process ??= outer.process;
     rec.host ??= outer.host;
@@ -60,7 +61,7 @@ export function parseEnvelope(raw: string, source: string, line: number, opts: E
 }
 
 function fromHead(head: FormatHead, body: string, source: string, line: number): LogRecord {
-  const rec: LogRecord = { source, line, time: head.time ?? null, text: body.slice(head.length), raw: body };
+  const rec: LogRecord = { source, line, time: head.time ?? null, text: body.slice(head.length), raw: body, format: head.format };
   if (head.level) rec.level = head.level;
   if (head.process) rec.process = head.process;
   if (head.pid !== undefined) rec.pid = head.pid;
@@ -77,10 +78,12 @@ function parseJson(raw: string, source: string, line: number, opts: EnvelopeOpti
   }
   const rec = readStructured(raw, source, line);
   if (!rec) return null;
+  rec.format = 'json';
   // docker's json-file driver: the program's own line is in `log`, with its own envelope.
   if (rec.fields?.log !== undefined && rec.fields.stream !== undefined && rec.fields.msg === undefined) {
     const inner = parseBody(rec.fields.log.replace(/\r?\n$/, ''), source, line, opts);
     if (inner.time === null) inner.time = rec.time;
+    inner.format ??= 'json';
     inner.raw = raw;
     return inner;
   }

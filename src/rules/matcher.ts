@@ -154,8 +154,8 @@ export class Matcher {
     const rec = this.record(this.decode(lineStart, lineEnd), this.lineNo);
     for (const rule of rules) {
       // A rule written against the whole line (a program's own head included) still matches
-      // when a line format has taken that head off.
-      const m = this.firstMatch(rule, rec.text) ?? (rec.raw !== rec.text ? this.firstMatch(rule, rec.raw) : null);
+      // when a line format (not the built-in shapes) has taken that head off.
+      const m = this.firstMatch(rule, rec.text) ?? (rec.format !== undefined ? this.firstMatch(rule, rec.raw) : null);
       if (!m) continue;
       if (rec.time === null) rec.time = this.inheritedTime(lineStart);
       const facts: Facts = {};
