@@ -11,6 +11,7 @@ import { analysisNow, parseWindow, useColor } from './options.js';
 import { loadConfiguredRules, type RuleSetArgs } from './site-config.js';
 import { checkOutput, writeAtomically } from './output-file.js';
 import { progressBar } from './progress.js';
+import { StatusLine } from './status-line.js';
 import { streamPrinter } from './stream-printer.js';
 
 export interface AnalyzeArgs extends InputArgs, RuleSetArgs {
@@ -44,30 +45,40 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   for (const e of errors) io.stderr.write(`clw-diag: ${e}\n`);
   for (const p of problems) io.stderr.write(`clw-diag: rules: ${p}\n`);
   const live = sources.some((s) => s.live);
-  const onSignal = () => abort.abort();
+  // The first Ctrl-C or SIGTERM ends the input and prints the report; a second Ctrl-C quits at once.
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signals++ === 0) abort.abort();
+    else if (sig === 'SIGINT') process.exit(130);
+  };
   if (live) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   }
   const progress = progressBar(io.stderr, sources.filter((s) => !s.live));
   // Text and JSON lines can lead the final report on stdout; a document (Markdown, HTML, JUnit,
   // Prometheus) written there must stay whole, so its live lines go to stderr.
   const liveOut = args.output || args.format === 'text' || args.format === 'json' ? io.stdout : io.stderr;
   const inputErrors: string[] = [];
-  const analysis = new Analysis({
+  let analysis: Analysis | null = null;
+  const status = new StatusLine(io.stderr, () => ({ lines: analysis?.lines ?? 0, incidents: analysis?.liveIncidents ?? 0, lastEventAt: analysis?.lastEventAt ?? null }));
+  const printLive = streamPrinter(liveOut, args.format, useColor(liveOut));
+  analysis = new Analysis({
     sources, rules: ruleSet, window, now, top: args.top, signal: abort.signal,
     cores, coreOptions: { exe: args.exe, timeoutMs: (args.gdbTimeout ?? 30) * 1000 },
     notes: [...errors, ...notes, ...problems.map((p) => `rules: ${p}`), ...ruleNotes.map((n) => `rules: ${n}`)],
-    onIncident: live ? streamPrinter(liveOut, args.format, useColor(liveOut)) : undefined,
+    onLive: live ? (u) => status.around(() => printLive(u)) : undefined,
     onNote: (n, kind) => {
-      io.stderr.write(`clw-diag: ${n}\n`);
+      status.around(() => io.stderr.write(`clw-diag: ${n}\n`));
       if (kind === 'input-error') inputErrors.push(n);
     },
     onProgress: progress,
   });
+  if (live) status.start();
   try {
     await analysis.scanAll();
   } finally {
+    status.stop();
     progress.done();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

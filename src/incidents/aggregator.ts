@@ -1,6 +1,8 @@
-// Groups events into drafts by rule and subject as they arrive, and says when an incident opens or
-// grows more severe, which is what --stream prints.
-import type { DiagEvent } from '../types.js';
+// Groups events into drafts by rule and subject as they arrive. Live, the number of drafts is
+// capped: the longest-quiet ones are retired into a per-category summary so memory stays flat
+// over days of input.
+import type { Category, DiagEvent, Severity } from '../types.js';
+import { SEVERITY_ORDER } from '../types.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { addEvent, newDraft, subjectKey, type Draft } from './draft.js';
 
@@ -10,22 +12,41 @@ export interface AddResult {
   escalated: boolean;
 }
 
+/** What retired drafts of one rule and category amounted to. */
+export interface RetiredSummary {
+  rule: string;
+  category: Category;
+  severity: Severity;
+  drafts: number;
+  events: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+}
+
+export interface AggregatorOptions {
+  /** Retire the longest-quiet draft when there are more than this many (live input). */
+  maxDrafts?: number;
+}
+
+/** pid → unit links kept at most: a day of a busy host runs millions of pids. */
+const MAX_PID_LINKS = 20_000;
+
 export class Aggregator {
   readonly drafts = new Map<string, Draft>();
   /** Which unit each pid ran in, learned from events that name both (journald, a memcg path). */
   readonly unitsOfPid = new Map<number, Set<string>>();
+  readonly retired = new Map<string, RetiredSummary>();
   events = 0;
+  private opened = 0;
+  /** Draft keys, least recently added to first (kept only when drafts are capped). */
+  private readonly recency = new Set<string>();
 
-  constructor(private readonly rules: CompiledRuleSet) {}
+  constructor(private readonly rules: CompiledRuleSet, private readonly opts: AggregatorOptions = {}) {}
 
   add(e: DiagEvent): AddResult {
     this.events++;
     for (const pid of e.subjects.pids) {
-      for (const unit of e.subjects.units) {
-        const units = this.unitsOfPid.get(pid) ?? new Set<string>();
-        units.add(unit);
-        this.unitsOfPid.set(pid, units);
-      }
+      for (const unit of e.subjects.units) this.linkUnit(pid, unit);
     }
     const trend = this.rules.byId.get(e.rule)?.rule.trend;
     // A trend is one process's memory over time: heartbeats of several pids interleaved would saw.
@@ -37,10 +58,43 @@ export class Aggregator {
     let draft = this.drafts.get(key);
     const opened = !draft;
     if (!draft) {
-      draft = newDraft(e, key);
+      draft = newDraft(e, key, this.opened++);
       this.drafts.set(key, draft);
     }
     const escalated = addEvent(draft, e, trend?.value) && !opened;
+    if (this.opts.maxDrafts !== undefined) this.touch(key);
     return { draft, opened, escalated };
+  }
+
+  private linkUnit(pid: number, unit: string): void {
+    let units = this.unitsOfPid.get(pid);
+    if (!units) {
+      if (this.unitsOfPid.size >= MAX_PID_LINKS) this.unitsOfPid.delete(this.unitsOfPid.keys().next().value!);
+      units = new Set<string>();
+      this.unitsOfPid.set(pid, units);
+    }
+    units.add(unit);
+  }
+
+  private touch(key: string): void {
+    this.recency.delete(key);
+    this.recency.add(key);
+    while (this.recency.size > this.opts.maxDrafts!) {
+      const oldest = this.recency.values().next().value!;
+      this.recency.delete(oldest);
+      this.retire(this.drafts.get(oldest)!);
+    }
+  }
+
+  private retire(d: Draft): void {
+    this.drafts.delete(d.key);
+    const id = `${d.rule}|${d.category}`;
+    const s = this.retired.get(id) ?? { rule: d.rule, category: d.category, severity: d.severity, drafts: 0, events: 0, firstSeen: null, lastSeen: null };
+    s.drafts++;
+    s.events += d.count;
+    if (SEVERITY_ORDER[d.severity] > SEVERITY_ORDER[s.severity]) s.severity = d.severity;
+    if (d.firstSeen !== null && (s.firstSeen === null || d.firstSeen < s.firstSeen)) s.firstSeen = d.firstSeen;
+    if (d.lastSeen !== null && (s.lastSeen === null || d.lastSeen > s.lastSeen)) s.lastSeen = d.lastSeen;
+    this.retired.set(id, s);
   }
 }

@@ -35,6 +35,13 @@ export interface Draft {
   crash: CrashInfo | null;
   /** Rules of drafts joined into this one. */
   joinedRules: string[];
+  /** When it opened, among all drafts of the run (0 first). */
+  seq: number;
+  /** The earliest-opened draft among those joined into this one: the incident's id comes from it,
+   *  so an incident keeps the id it was first announced with while sightings join it. */
+  origin: { seq: number; rule: string; key: string };
+  /** Keys of this draft and of every draft joined into it. */
+  members: string[];
 }
 
 export function subjectKey(e: DiagEvent): string {
@@ -42,8 +49,9 @@ export function subjectKey(e: DiagEvent): string {
   return s.workers[0] ?? s.units[0] ?? s.processes[0] ?? (s.pids[0] !== undefined ? `pid:${s.pids[0]}` : s.hosts[0] ?? '');
 }
 
-export function newDraft(e: DiagEvent, key: string): Draft {
+export function newDraft(e: DiagEvent, key: string, seq = 0): Draft {
   return {
+    seq, origin: { seq, rule: e.rule, key }, members: [key],
     key, rule: e.rule, category: e.category, severity: e.severity, code: e.code, title: e.title,
     count: 0, firstSeen: null, lastSeen: null, subjects: emptySubjects(), facts: {},
     head: [], tail: [], sources: new Set(), eventsByCategory: new Map(), samples: [], sampleStride: 1, samplesSeen: 0, crash: null, joinedRules: [],
@@ -124,8 +132,28 @@ export function absorb(into: Draft, other: Draft): void {
   for (const n of other.eventsByCategory.values()) into.eventsByCategory.set(into.category, (into.eventsByCategory.get(into.category) ?? 0) + n);
   into.head.push(...other.head.slice(0, 2));
   into.joinedRules.push(other.rule, ...other.joinedRules);
+  into.members.push(...other.members);
+  if (other.origin.seq < into.origin.seq) into.origin = other.origin;
   if (!into.crash && other.crash) into.crash = other.crash;
   if (SEVERITY_ORDER[other.severity] > SEVERITY_ORDER[into.severity]) into.severity = other.severity;
+}
+
+/** A copy that building a report can change (joins, trends, units) while the original keeps
+ *  gathering events: live output is built from copies, the final report from the originals. */
+export function cloneDraft(d: Draft): Draft {
+  const subjects = d.subjects;
+  return {
+    ...d,
+    subjects: { pids: [...subjects.pids], processes: [...subjects.processes], workers: [...subjects.workers], units: [...subjects.units], hosts: [...subjects.hosts] },
+    facts: { ...d.facts },
+    head: [...d.head],
+    tail: [...d.tail],
+    sources: new Set(d.sources),
+    eventsByCategory: new Map(d.eventsByCategory),
+    crash: d.crash && { ...d.crash, cores: [...d.crash.cores] },
+    joinedRules: [...d.joinedRules],
+    members: [...d.members],
+  };
 }
 
 export function evidenceOf(d: Draft): Evidence[] {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Category, Incident, Report, Severity, SourceSummary, TimeWindow } from '../types.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { fillTemplate } from '../rules/template.js';
+import type { RetiredSummary } from './aggregator.js';
 import { evidenceOf, type Draft } from './draft.js';
 import { joinDrafts, linkUnits } from './join.js';
 import { rankDrafts, type Ranked } from './rank.js';
@@ -20,6 +21,14 @@ export interface ReportInput {
   unitsOfPid?: Map<number, Set<string>>;
   top?: number;
   now?: Date;
+  /** Drafts retired to keep a long live run's memory flat: said in a note. */
+  retired?: RetiredSummary[];
+}
+
+/** The report, and the draft behind each incident (with the keys of the drafts joined into it). */
+export interface BuiltReport {
+  report: Report;
+  draftOf: Map<string, Draft>;
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -43,8 +52,10 @@ function applyTrends(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
   });
 }
 
-function incidentId(d: Draft): string {
-  return createHash('sha1').update(`${d.rule}|${d.key}`).digest('hex').slice(0, 10);
+/** From the earliest sighting joined in, not the one that names it: a kernel OOM kill that joins
+ *  an exit 137 already announced live leaves the incident's id as it was. */
+export function incidentId(d: Draft): string {
+  return createHash('sha1').update(`${d.origin.rule}|${d.origin.key}`).digest('hex').slice(0, 10);
 }
 
 /** Filled again from all the facts gathered, not only the first event's. */
@@ -80,6 +91,18 @@ function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet): Incident {
 }
 
 export function buildReport(input: ReportInput): Report {
+  return buildReportWithDrafts(input).report;
+}
+
+function retiredNote(retired: RetiredSummary[]): string | null {
+  if (!retired.length) return null;
+  const drafts = retired.reduce((n, r) => n + r.drafts, 0);
+  const parts = [...retired].sort((a, b) => b.events - a.events).slice(0, 5)
+    .map((r) => `${r.category} (${r.rule}) ${r.drafts} incident${r.drafts === 1 ? '' : 's'}, ${r.events} event${r.events === 1 ? '' : 's'}${r.lastSeen !== null ? `, last ${iso(r.lastSeen)}` : ''}`);
+  return `${drafts} incident${drafts === 1 ? '' : 's'} quiet longest were summarised to keep memory flat: ${parts.join('; ')}${retired.length > 5 ? `; and ${retired.length - 5} more kinds` : ''}`;
+}
+
+export function buildReportWithDrafts(input: ReportInput): BuiltReport {
   const trended = applyTrends(input.drafts, input.rules);
   if (input.unitsOfPid) linkUnits(trended, input.unitsOfPid);
   const joined = joinDrafts(trended, input.rules).filter((d) => !input.rules.byId.get(d.rule)?.rule.evidenceOnly);
@@ -97,11 +120,14 @@ export function buildReport(input: ReportInput): Report {
   }
   const events = input.events;
   const notes = [...input.notes];
+  const retired = retiredNote(input.retired ?? []);
+  if (retired) notes.push(retired);
   if (input.top !== undefined && incidents.length > input.top) {
     notes.push(`${incidents.length - input.top} more incidents not shown (--top ${input.top})`);
     incidents = incidents.slice(0, input.top);
   }
-  return {
+  const draftOf = new Map(ranked.map((r) => [incidentId(r.draft), r.draft]));
+  const report: Report = {
     schemaVersion: 1,
     generatedAt: (input.now ?? new Date()).toISOString(),
     window: { since: iso(input.window.since), until: iso(input.window.until) },
@@ -110,4 +136,5 @@ export function buildReport(input: ReportInput): Report {
     summary: { incidents: ranked.length, events, bySeverity, byCategory },
     notes,
   };
+  return { report, draftOf };
 }

@@ -17,8 +17,8 @@ export interface ScanOptions {
   window: TimeWindow;
   onEvent: (e: DiagEvent) => void;
   onNote: (note: string, kind?: NoteKind) => void;
-  /** Bytes read so far of this source, for a progress bar. */
-  onProgress?: (bytes: number) => void;
+  /** Bytes and lines read so far of this source, for a progress bar or status line. */
+  onProgress?: (bytes: number, lines: number) => void;
   /** The source's size when known: large files are searched on a worker thread. */
   size?: number;
   /** Ends live sources (Ctrl-C, SIGTERM). */
@@ -50,14 +50,14 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
     if (thread) {
       for await (const { chunk, hits } of thread.pipeline(chunks)) {
         matcher.feed(chunk, hits);
-        opts.onProgress?.(matcher.bytes);
+        opts.onProgress?.(matcher.bytes, matcher.lines);
       }
     } else {
       let quiet: NodeJS.Timeout | undefined;
       for await (const chunk of chunks) {
         clearTimeout(quiet);
         matcher.feed(chunk);
-        opts.onProgress?.(matcher.bytes);
+        opts.onProgress?.(matcher.bytes, matcher.lines);
         // A block (a panic, an OOM report) ends with the next line, which may never come.
         if (src.live) quiet = setTimeout(() => matcher.idle(), IDLE_MS);
       }
