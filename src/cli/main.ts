@@ -41,7 +41,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     })
     .command('$0 [paths..]', 'analyse files or folders', (y) => y
       .positional('paths', { type: 'string', array: true, describe: 'log files or folders ("-" for standard input)' })
-      .option('worker-logs', { type: 'string', array: true, describe: 'worker logs (default /var/log/clw/worker.log, /var/log/claw/worker.log)' })
+      .option('worker-logs', { type: 'string', array: true, describe: 'worker logs or folders of them (default /var/log/clw/worker.log, /var/log/claw/worker.log)' })
       .option('dmesg', { type: 'string', describe: 'the kernel ring buffer (runs dmesg), or a saved capture FILE' })
       .option('journal', { type: 'string', describe: 'journald (runs journalctl -o json): a UNIT, a .journal FILE, a DIR, PATH:UNIT, or a JSON export' })
       .option('stream', { type: 'boolean', describe: 'read standard input as it arrives, printing incidents as they open' })

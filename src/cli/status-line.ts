@@ -12,6 +12,7 @@ const REDRAW_MS = 500;
 export class StatusLine {
   private timer: NodeJS.Timeout | null = null;
   private shown = false;
+  private lastText = '';
 
   constructor(private readonly stream: NodeJS.WriteStream, private readonly read: () => LiveStatus) {}
 
@@ -36,7 +37,7 @@ export class StatusLine {
   around(write: () => void): void {
     this.clear();
     write();
-    if (this.timer) this.draw();
+    if (this.timer) this.draw(true);
   }
 
   private clear(): void {
@@ -44,11 +45,13 @@ export class StatusLine {
     this.shown = false;
   }
 
-  private draw(): void {
+  private draw(force = false): void {
     const s = this.read();
     const last = s.lastEventAt === null ? 'none yet' : new Date(s.lastEventAt).toISOString().slice(11, 19) + 'Z';
-    const text = `watching: ${s.lines.toLocaleString('en-US')} lines read, ${s.incidents} incident${s.incidents === 1 ? '' : 's'}, last event ${last} (Ctrl-C for the report)`;
+    const text = `watching: ${s.lines.toLocaleString('en-US')} lines read, ${s.incidents} incident${s.incidents === 1 ? '' : 's'}, last event ${last} (Ctrl-C: report)`;
     const width = (this.stream.columns || 80) - 1;
+    if (this.shown && !force && text === this.lastText) return;
+    this.lastText = text;
     this.stream.write(`\r\x1b[2K${text.slice(0, width)}`);
     this.shown = true;
   }

@@ -48,6 +48,8 @@ interface Pending {
 interface Said {
   incident: Incident;
   members: Set<string>;
+  /** Sources it was seen in: another one joining is said at once. */
+  sources: Set<string>;
   tokens: Set<string>;
   lastEventAt: number;
   /** Wall times of the occurrence updates printed in the last second. */
@@ -72,6 +74,22 @@ function incidentTokens(inc: Incident): Set<string> {
 
 function addTokens(set: Set<string>, tokens: string[]): void {
   for (const t of tokens) if (set.size < MAX_TOKENS) set.add(t);
+}
+
+interface Seen {
+  members: Set<string>;
+  sources: Set<string>;
+}
+
+/** "new pid 4303", or "new pids 4303, 4404, 4505 and 12 more" for a backlog read in one go. */
+function describeNew(tokens: string[]): string[] {
+  const byKind = new Map<string, string[]>();
+  for (const t of tokens) {
+    const [kind, ...rest] = t.split(' ');
+    byKind.set(kind, [...(byKind.get(kind) ?? []), rest.join(' ')]);
+  }
+  return [...byKind].map(([kind, values]) => values.length === 1 ? `new ${kind} ${values[0]}`
+    : `new ${kind}s ${values.slice(0, 3).join(', ')}${values.length > 3 ? ` and ${values.length - 3} more` : ''}`);
 }
 
 const short = (id: string) => `#${id.slice(0, 6)}`;
@@ -147,12 +165,14 @@ export class LiveTracker {
       if (id) byIncident.set(id, [...(byIncident.get(id) ?? []), p]);
     }
     const updates: LiveUpdate[] = [];
+    this.tickWork = false;
     const gone = new Map([...this.said].filter(([id]) => !draftOf.has(id)));
     for (const inc of report.incidents) {
-      const members = new Set(draftOf.get(inc.id)!.members);
+      const draft = draftOf.get(inc.id)!;
+      const seen = { members: new Set(draft.members), sources: new Set(draft.sources) };
       const update = this.said.has(inc.id)
-        ? this.compare(inc, members, byIncident.get(inc.id) ?? [], gone, now, summaries)
-        : this.open(inc, members, byIncident.get(inc.id) ?? []);
+        ? this.compare(inc, seen, byIncident.get(inc.id) ?? [], gone, now, summaries)
+        : this.open(inc, seen, byIncident.get(inc.id) ?? []);
       if (update) updates.push(update);
     }
     for (const id of gone.keys()) this.said.delete(id);
@@ -162,20 +182,19 @@ export class LiveTracker {
     // Retired drafts never come back; a cap keeps the set from growing over days.
     if (this.unannounced.size > 100_000) this.unannounced.clear();
     this.pending = [];
-    this.tickWork = false;
     return updates;
   }
 
-  private open(inc: Incident, members: Set<string>, pending: Pending[]): LiveUpdate {
+  private open(inc: Incident, { members, sources }: Seen, pending: Pending[]): LiveUpdate {
     const tokens = new Set<string>();
     addTokens(tokens, [...incidentTokens(inc)]);
     const lastEventAt = Math.max(...pending.map((p) => p.event.time ?? this.clock()), inc.lastSeen ? Date.parse(inc.lastSeen) : 0);
-    this.said.set(inc.id, { incident: inc, members, tokens, lastEventAt, printed: [this.clock()], repeats: 0, joinedBy: new Set(), lastSummary: this.clock() });
+    this.said.set(inc.id, { incident: inc, members, sources, tokens, lastEventAt, printed: [this.clock()], repeats: 0, joinedBy: new Set(), lastSummary: this.clock() });
     const changes = inc.causedBy ? [`a consequence of ${short(inc.causedBy)} ${this.said.get(inc.causedBy)?.incident.title ?? ''}`.trim()] : [];
     return { event: 'opened', incident: inc, changes, occurrence: this.occurrence(inc, pending), repeats: 0 };
   }
 
-  private compare(inc: Incident, members: Set<string>, pending: Pending[], gone: Map<string, Said>, now: number, summaries: boolean): LiveUpdate | null {
+  private compare(inc: Incident, { members, sources }: Seen, pending: Pending[], gone: Map<string, Said>, now: number, summaries: boolean): LiveUpdate | null {
     const said = this.said.get(inc.id)!;
     const before = said.incident;
     const prompt: string[] = [];
@@ -192,7 +211,12 @@ export class LiveTracker {
         gone.delete(id);
       }
     }
-    for (const key of members) if (!said.members.has(key)) said.joinedBy.add(key.split('|')[0]);
+    const joining = [...members].filter((k) => !said.members.has(k)).map((k) => k.split('|')[0]);
+    // Another source joining (the worker's exit 137 under the kernel's kill) is said at once; more
+    // lines of the same source, in the next summary.
+    for (const src of sources) if (!said.sources.has(src)) prompt.push(`seen in ${src} too${joining.length ? ` (${[...new Set(joining)].join(', ')})` : ''}`);
+    if (![...sources].some((src) => !said.sources.has(src))) for (const rule of joining) if (rule !== inc.rule) said.joinedBy.add(rule);
+    said.sources = sources;
     // New pids, units, cores, or a return after quiet: an occurrence, within the burst limit.
     const occurrences = pending.filter((p) => p.afterQuiet || tokensOf(p.event).some((t) => !said.tokens.has(t)));
     for (const p of pending) addTokens(said.tokens, tokensOf(p.event));
@@ -207,22 +231,26 @@ export class LiveTracker {
       said.printed.push(now);
       const repeats = said.repeats;
       said.repeats = 0;
-      const changes = [...newSubjects.map((t) => `new ${t}`), ...prompt];
+      const changes = [...describeNew(newSubjects), ...prompt, ...[...said.joinedBy].map((r) => `seen by ${r} too`)];
+      said.joinedBy.clear();
       if (!changes.length && shown.length) changes.push('again after a quiet spell');
       return { event: prompt.length && SEVERITY_ORDER[inc.severity] > SEVERITY_ORDER[before.severity] ? 'escalated' : 'updated', incident: inc, changes, occurrence: this.occurrence(inc, shown.length ? shown : pending), repeats };
     }
     const trend = Boolean(this.opts.rules.byId.get(inc.rule)?.rule.trend);
-    if (summaries && !trend && (said.repeats > 0 || said.joinedBy.size) && now - said.lastSummary >= 1000) {
-      said.lastSummary = now;
-      const update: LiveUpdate = {
-        event: 'updated', incident: inc, occurrence: null, repeats: said.repeats,
-        changes: [...(said.repeats ? [`+${said.repeats} line${said.repeats === 1 ? '' : 's'}`] : []), ...[...said.joinedBy].map((r) => `seen by ${r} too`)],
-      };
-      said.repeats = 0;
-      said.joinedBy.clear();
-      return update;
+    if (trend || (!said.repeats && !said.joinedBy.size)) return null;
+    // Said within the last second: the next tick says it.
+    if (!summaries || now - said.lastSummary < 1000) {
+      this.tickWork = true;
+      return null;
     }
-    return null;
+    said.lastSummary = now;
+    const update: LiveUpdate = {
+      event: 'updated', incident: inc, occurrence: null, repeats: said.repeats,
+      changes: [...(said.repeats ? [`+${said.repeats} line${said.repeats === 1 ? '' : 's'}`] : []), ...[...said.joinedBy].map((r) => `seen by ${r} too`)],
+    };
+    said.repeats = 0;
+    said.joinedBy.clear();
+    return update;
   }
 
   private titleOf(id: string): string {

@@ -45,10 +45,21 @@ export function siblingsSince(path: string, since: number | null): { read: strin
   return { read: read.reverse(), skipped: all.length - read.length };
 }
 
+/** A folder stands for the logs in it (*.log; their rotated siblings come with them). */
+function expandFolders(paths: string[], out: WorkerLogs): string[] {
+  return paths.flatMap((p) => {
+    if (!statSync(p, { throwIfNoEntry: false })?.isDirectory()) return [p];
+    const logs = readdirSync(p).filter((n) => n.endsWith('.log')).sort().map((n) => join(p, n));
+    if (!logs.length) out.errors.push(`--worker-logs ${p}: no *.log files in this folder`);
+    return logs;
+  });
+}
+
 export function workerLogSources(paths: string[], since: number | null, follow = false): WorkerLogs {
   const out: WorkerLogs = { sources: [], errors: [], notes: [] };
-  const logs = paths.length ? paths : DEFAULT_WORKER_LOGS.filter((p) => existsSync(p));
+  const logs = paths.length ? expandFolders(paths, out) : DEFAULT_WORKER_LOGS.filter((p) => existsSync(p));
   if (!logs.length) {
+    if (out.errors.length) return out;
     out.errors.push(`--worker-logs: no worker log at ${DEFAULT_WORKER_LOGS.join(' or ')}; name one with --worker-logs PATH`);
     return out;
   }

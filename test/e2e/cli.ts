@@ -17,3 +17,17 @@ export function clw(args: string[], opts: Options = {}) {
 export function tempDir(prefix = 'clw-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** Everything a stream has said so far, and a way to wait for more. */
+export function collect(stream: NodeJS.ReadableStream) {
+  const out = { text: '' };
+  stream.on('data', (d: Buffer) => { out.text += d.toString(); });
+  return Object.assign(out, {
+    async waitFor(pattern: RegExp, ms = 10_000) {
+      for (const end = Date.now() + ms; !pattern.test(out.text);) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; saw: ${out.text.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+  });
+}

@@ -4,25 +4,11 @@
 import { copyFile, open, rename, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clw, tempDir } from './cli.js';
+import { clw, collect, tempDir } from './cli.js';
 
 // Each its own incident: incidents group by process name, so each crash names its own.
 const crash = (pid: number) => `clw-w${pid}[pid=${pid}]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)\n`;
 const healthy = (from: number, n: number) => Array.from({ length: n }, (_, k) => `clw-worker[pid=100]: INFO: task ${from + k} done in ${(from + k) % 97}ms\n`).join('');
-
-/** Everything a stream has said so far, and a way to wait for more. */
-function collect(stream: NodeJS.ReadableStream) {
-  const out = { text: '' };
-  stream.on('data', (d: Buffer) => { out.text += d.toString(); });
-  return Object.assign(out, {
-    async waitFor(pattern: RegExp, ms = 10_000) {
-      for (const end = Date.now() + ms; !pattern.test(out.text);) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; saw: ${out.text.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
-  });
-}
 
 /** Appends in pieces that cut lines in two, as a busy logger's writes do. */
 async function append(fh: FileHandle, text: string) {
