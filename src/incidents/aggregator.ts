@@ -30,6 +30,8 @@ export interface AggregatorOptions {
 
 /** pid → unit links kept at most: a day of a busy host runs millions of pids. */
 const MAX_PID_LINKS = 20_000;
+/** A process runs in one unit; a few allow for a pid reused after a reboot. */
+const MAX_UNITS_PER_PID = 4;
 
 export class Aggregator {
   readonly drafts = new Map<string, Draft>();
@@ -45,8 +47,11 @@ export class Aggregator {
 
   add(e: DiagEvent): AddResult {
     this.events++;
-    for (const pid of e.subjects.pids) {
-      for (const unit of e.subjects.units) this.linkUnit(pid, unit);
+    // The service manager speaks of the units it runs under its own pid: systemd[1] is in none of them.
+    if (!e.subjects.processes.includes('systemd') && !e.subjects.pids.includes(1)) {
+      for (const pid of e.subjects.pids) {
+        for (const unit of e.subjects.units) this.linkUnit(pid, unit);
+      }
     }
     const trend = this.rules.byId.get(e.rule)?.rule.trend;
     // A trend is one process's memory over time: heartbeats of several pids interleaved would saw.
@@ -73,7 +78,7 @@ export class Aggregator {
       units = new Set<string>();
       this.unitsOfPid.set(pid, units);
     }
-    units.add(unit);
+    if (units.size < MAX_UNITS_PER_PID) units.add(unit);
   }
 
   private touch(key: string): void {

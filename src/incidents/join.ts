@@ -74,24 +74,33 @@ export function joinDrafts(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
 const anonymous = (d: Draft) => !d.subjects.pids.length && !d.subjects.units.length && !d.subjects.workers.length;
 
 /** A crash on stderr often names no pid and no time (Python's faulthandler, a JVM's stderr): it
- *  still is the failure behind a worker's exit status when that exit is the only one it fits. */
+ *  still is the failure behind a worker's exit status when that exit is the only one it fits.
+ *  Linear in the drafts for a given number of anonymous ones: live mode builds this every second. */
 function joinAnonymous(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
-  const kept = [...drafts];
+  const anon = drafts.filter(anonymous);
+  if (!anon.length) return drafts;
+  const joinsOf = (d: Draft) => rules.byId.get(d.rule)?.rule.joins ?? [];
+  const kept = new Set(drafts);
+  // How many kept drafts with a subject could join each category: a second one is a rival.
+  const joiners = new Map<string, number>();
+  const count = (d: Draft, by: number) => { for (const c of joinsOf(d)) joiners.set(c, (joiners.get(c) ?? 0) + by); };
+  for (const d of drafts) if (!anonymous(d)) count(d, 1);
   for (const d of drafts) {
-    const joins = rules.byId.get(d.rule)?.rule.joins ?? [];
-    if (!joins.length || anonymous(d) || !kept.includes(d)) continue;
-    const fits = kept.filter((k) => k !== d && anonymous(k) && joins.includes(k.category) && (k.firstSeen === null || closeInTime(d, k)));
-    const rivals = drafts.filter((o) => o !== d && kept.includes(o) && !anonymous(o) && fits.length === 1
-      && (rules.byId.get(o.rule)?.rule.joins ?? []).includes(fits[0].category));
-    if (fits.length !== 1 || rivals.length) continue;
+    const joins = joinsOf(d);
+    if (!joins.length || anonymous(d) || !kept.has(d)) continue;
+    const fits = anon.filter((k) => kept.has(k) && anonymous(k) && joins.includes(k.category) && (k.firstSeen === null || closeInTime(d, k)));
+    if (fits.length !== 1 || (joiners.get(fits[0].category) ?? 0) > 1) continue;
     // Where each names the other as the same failure (a JVM's SIGSEGV report and the shell's
     // "Aborted" after it), the more telling one keeps the title.
-    const mutual = (rules.byId.get(fits[0].rule)?.rule.joins ?? []).includes(d.category);
+    const mutual = joinsOf(fits[0]).includes(d.category);
     const [into, from] = mutual && weight(rules, d) > weight(rules, fits[0]) ? [d, fits[0]] : [fits[0], d];
+    const wasAnonymous = anonymous(into);
     absorb(into, from);
-    kept.splice(kept.indexOf(from), 1);
+    kept.delete(from);
+    if (!anonymous(from)) count(from, -1);
+    if (wasAnonymous && !anonymous(into)) count(into, 1);
   }
-  return kept;
+  return drafts.filter((d) => kept.has(d));
 }
 
 /** Facts that name one thing (a file, a task, a library): equal values say two drafts saw the same. */

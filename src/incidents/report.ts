@@ -21,6 +21,8 @@ export interface ReportInput {
   unitsOfPid?: Map<number, Set<string>>;
   top?: number;
   now?: Date;
+  /** false: leave the fixes out (live updates, built every second, do not print them). */
+  fixes?: boolean;
   /** Drafts retired to keep a long live run's memory flat: said in a note. */
   retired?: RetiredSummary[];
 }
@@ -75,7 +77,7 @@ function outlierNote(d: Draft, threshold: string | undefined, rules: CompiledRul
   return ` (${outlierX}x this log's median of ${typicalValue} ${rules.thresholds.get(threshold)?.unit ?? ''})`.replace(' )', ')');
 }
 
-function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet): Incident {
+function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet, fixes = true): Incident {
   const d = r.draft;
   const rule = rules.byId.get(d.rule)!.rule;
   return {
@@ -86,7 +88,7 @@ function toIncident(r: Ranked, rank: number, rules: CompiledRuleSet): Incident {
     consequences: r.descendants.map((c) => ({ id: incidentId(c.draft), category: c.draft.category, title: titleOf(c.draft, rules), count: c.draft.count })),
     causedBy: null,
     crash: d.crash,
-    recommendations: recommend(rule, d.facts),
+    recommendations: fixes ? recommend(rule, d.facts) : [],
   };
 }
 
@@ -107,7 +109,7 @@ export function buildReportWithDrafts(input: ReportInput): BuiltReport {
   if (input.unitsOfPid) linkUnits(trended, input.unitsOfPid);
   const joined = joinDrafts(trended, input.rules).filter((d) => !input.rules.byId.get(d.rule)?.rule.evidenceOnly);
   const ranked = rankDrafts(joined, input.rules);
-  let incidents = ranked.map((r, i) => toIncident(r, i + 1, input.rules));
+  let incidents = ranked.map((r, i) => toIncident(r, i + 1, input.rules, input.fixes));
   const idOf = new Map(ranked.map((r, i) => [r, incidents[i].id]));
   ranked.forEach((r, i) => { incidents[i].causedBy = r.parent ? idOf.get(r.parent) ?? null : null; });
   const bySeverity: Partial<Record<Severity, number>> = {};

@@ -32,7 +32,7 @@ export interface AnalyzeRequest {
 }
 
 /** Drafts kept open on live input; beyond this the longest-quiet are summarised. */
-const LIVE_MAX_DRAFTS = 2000;
+const LIVE_MAX_DRAFTS = 500;
 
 export class Analysis {
   readonly aggregator: Aggregator;
@@ -67,7 +67,7 @@ export class Analysis {
   provisional(): BuiltReport {
     return buildReportWithDrafts({
       drafts: [...this.aggregator.drafts.values()].map(cloneDraft),
-      rules: this.req.rules, sources: [], window: this.req.window, notes: [],
+      rules: this.req.rules, sources: [], window: this.req.window, notes: [], fixes: false,
       events: this.aggregator.events, unitsOfPid: this.aggregator.unitsOfPid,
     });
   }
