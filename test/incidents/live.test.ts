@@ -162,4 +162,18 @@ describe('live updates', () => {
     for (const u of run.said) expect(u.incident.title).toMatch(/^memory of pid 9 grows \d[\d.]* [MG]iB\/h$/);
     expect(run.report().incidents[0].id).toBe(run.said[0].incident.id);
   });
+
+  it('keeps a long watch bounded: beyond the cap the incidents quiet longest are summarised in a note', () => {
+    // Drafts group by subject: each process here is its own incident.
+    const wide = new Aggregator(rules, { maxDrafts: 3 });
+    const m2 = new Matcher(rules, { source: 'w.log', sourceKind: 'file', onEvent: (e) => wide.add(e) });
+    for (const [t, proc] of [['00', 'a'], ['01', 'b'], ['02', 'c'], ['03', 'a'], ['04', 'd'], ['05', 'e']]) {
+      m2.feed(Buffer.from(`2026-12-01T10:00:${t}Z w-${proc}[pid=${proc.charCodeAt(0)}]: task x is slow\n`));
+    }
+    m2.finish();
+    // a was seen again at :03, so b and c are the ones quiet longest when d and e arrive.
+    expect([...wide.drafts.values()].map((d) => d.subjects.processes[0])).toEqual(['w-a', 'w-d', 'w-e']);
+    const report = buildReport({ drafts: [...wide.drafts.values()], rules, sources: [], window: { since: null, until: null }, notes: [], events: wide.events, retired: [...wide.retired.values()] });
+    expect(report.notes).toEqual(['2 incidents quiet longest were summarised to keep memory flat: timeout (slow) 2 incidents, 2 events, last 2026-12-01T10:00:02.000Z']);
+  });
 });
