@@ -26,6 +26,8 @@ export interface RetiredSummary {
 export interface AggregatorOptions {
   /** Retire the longest-quiet draft when there are more than this many (live input). */
   maxDrafts?: number;
+  /** The same per rule: a million distinct pids of one rule stay a bounded report. */
+  maxDraftsPerRule?: number;
 }
 
 /** pid → unit links kept at most: a day of a busy host runs millions of pids. */
@@ -42,6 +44,7 @@ export class Aggregator {
   private opened = 0;
   /** Draft keys, least recently added to first (kept only when drafts are capped). */
   private readonly recency = new Set<string>();
+  private readonly recencyByRule = new Map<string, Set<string>>();
 
   constructor(private readonly rules: CompiledRuleSet, private readonly opts: AggregatorOptions = {}) {}
 
@@ -67,7 +70,12 @@ export class Aggregator {
       this.drafts.set(key, draft);
     }
     const escalated = addEvent(draft, e, trend?.value) && !opened;
-    if (this.opts.maxDrafts !== undefined) this.touch(key);
+    if (this.opts.maxDrafts !== undefined) this.touch(this.recency, key, this.opts.maxDrafts);
+    if (this.opts.maxDraftsPerRule !== undefined) {
+      let mine = this.recencyByRule.get(e.rule);
+      if (!mine) this.recencyByRule.set(e.rule, (mine = new Set()));
+      this.touch(mine, key, this.opts.maxDraftsPerRule);
+    }
     return { draft, opened, escalated };
   }
 
@@ -81,18 +89,23 @@ export class Aggregator {
     if (units.size < MAX_UNITS_PER_PID) units.add(unit);
   }
 
-  private touch(key: string): void {
-    this.recency.delete(key);
-    this.recency.add(key);
-    while (this.recency.size > this.opts.maxDrafts!) {
-      const oldest = this.recency.values().next().value!;
-      this.recency.delete(oldest);
-      this.retire(this.drafts.get(oldest)!);
+  /** Moves the key to the recent end; retires the least recent beyond `max`. Sets keep insertion
+   *  order, so the first key is the one left alone longest. */
+  private touch(recency: Set<string>, key: string, max: number): void {
+    recency.delete(key);
+    recency.add(key);
+    while (recency.size > max) {
+      const oldest = recency.values().next().value!;
+      recency.delete(oldest);
+      const d = this.drafts.get(oldest);
+      if (d) this.retire(d);
     }
   }
 
   private retire(d: Draft): void {
     this.drafts.delete(d.key);
+    this.recency.delete(d.key);
+    this.recencyByRule.get(d.rule)?.delete(d.key);
     const id = `${d.rule}|${d.category}`;
     const s = this.retired.get(id) ?? { rule: d.rule, category: d.category, severity: d.severity, drafts: 0, events: 0, firstSeen: null, lastSeen: null };
     s.drafts++;

@@ -4,6 +4,7 @@ import type { Subjects } from '../types.js';
 import { SEVERITY_ORDER } from '../types.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { absorb, type Draft } from './draft.js';
+import { SubjectIndex } from './subject-index.js';
 
 /** How far apart in time two sightings of one failure may be. */
 const JOIN_WINDOW_MS = 10 * 60_000;
@@ -49,23 +50,30 @@ export function linkUnits(drafts: Draft[], unitsOfPid: Map<number, Set<string>>)
 export function joinDrafts(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
   // The weightier sighting keeps the title; the others become its evidence.
   const kept: Draft[] = [];
+  const index = new SubjectIndex<Draft>();
   for (const d of [...drafts].sort((a, b) => weight(rules, b) - weight(rules, a))) {
-    const target = kept.find((k) => joinsInto(rules, d, k));
-    if (target) absorb(target, d);
-    else kept.push(d);
+    const target = index.sharing(d.subjects).find((k) => joinsInto(rules, d, k));
+    if (target) {
+      absorb(target, d);
+      index.update(target);
+    } else {
+      kept.push(d);
+      index.add(d);
+    }
   }
   // A joiner can outweigh its target (an exit 137 logged as critical, a kernel kill as error): the
   // target still names the failure, since it says what the joiner only shows.
   for (let changed = true; changed;) {
     changed = false;
-    for (const d of kept) {
-      const target = kept.find((k) => k.category !== d.category && joinsInto(rules, d, k));
-      if (target) {
-        absorb(target, d);
-        kept.splice(kept.indexOf(d), 1);
-        changed = true;
-        break;
-      }
+    for (let i = 0; i < kept.length; i++) {
+      const d = kept[i];
+      const target = index.sharing(d.subjects).find((k) => k.category !== d.category && joinsInto(rules, d, k));
+      if (!target) continue;
+      absorb(target, d);
+      index.remove(d);
+      index.update(target);
+      kept.splice(i--, 1);
+      changed = true;
     }
   }
   return joinSameCategory(joinAnonymous(kept, rules));
@@ -79,6 +87,8 @@ const anonymous = (d: Draft) => !d.subjects.pids.length && !d.subjects.units.len
 function joinAnonymous(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
   const anon = drafts.filter(anonymous);
   if (!anon.length) return drafts;
+  const anonOf = new Map<string, Draft[]>();
+  for (const a of anon) anonOf.set(a.category, [...(anonOf.get(a.category) ?? []), a]);
   const joinsOf = (d: Draft) => rules.byId.get(d.rule)?.rule.joins ?? [];
   const kept = new Set(drafts);
   // How many kept drafts with a subject could join each category: a second one is a rival.
@@ -88,7 +98,7 @@ function joinAnonymous(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
   for (const d of drafts) {
     const joins = joinsOf(d);
     if (!joins.length || anonymous(d) || !kept.has(d)) continue;
-    const fits = anon.filter((k) => kept.has(k) && anonymous(k) && joins.includes(k.category) && (k.firstSeen === null || closeInTime(d, k)));
+    const fits = joins.flatMap((c) => anonOf.get(c) ?? []).filter((k) => kept.has(k) && anonymous(k) && (k.firstSeen === null || closeInTime(d, k)));
     if (fits.length !== 1 || (joiners.get(fits[0].category) ?? 0) > 1) continue;
     // Where each names the other as the same failure (a JVM's SIGSEGV report and the shell's
     // "Aborted" after it), the more telling one keeps the title.
@@ -116,13 +126,15 @@ function sameThing(a: Draft, b: Draft): boolean {
  *  EMFILE, with its pid) are one incident when that account is the only one of its category that
  *  fits and both name the same file: it keeps its title and subjects, and gains the other's evidence. */
 function joinSameCategory(drafts: Draft[]): Draft[] {
-  const kept = [...drafts];
+  const named = new Map<string, Draft[]>();
+  for (const k of drafts) if (!anonymous(k)) named.set(k.category, [...(named.get(k.category) ?? []), k]);
+  const gone = new Set<Draft>();
   for (const d of drafts) {
     if (!anonymous(d)) continue;
-    const fits = kept.filter((k) => k !== d && !anonymous(k) && k.category === d.category && closeInTime(d, k));
+    const fits = (named.get(d.category) ?? []).filter((k) => closeInTime(d, k));
     if (fits.length !== 1 || !sameThing(d, fits[0])) continue;
     absorb(fits[0], d);
-    kept.splice(kept.indexOf(d), 1);
+    gone.add(d);
   }
-  return kept;
+  return gone.size ? drafts.filter((d) => !gone.has(d)) : drafts;
 }

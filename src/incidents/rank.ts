@@ -1,9 +1,10 @@
 // Orders incidents root cause first. A draft whose category a related draft's rule `causes` (or
 // whose rule lists that category in `consequenceOf`) hangs under it; roots are ranked by score.
-import type { Severity } from '../types.js';
+import type { Severity, Subjects } from '../types.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import type { Draft } from './draft.js';
 import { sameSubject } from './join.js';
+import { SubjectIndex, subjectTokens } from './subject-index.js';
 
 const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 1, error: 0.75, warning: 0.45, info: 0.15 };
 const BEFORE_SLACK_MS = 5 * 60_000;
@@ -22,6 +23,12 @@ function causes(rules: CompiledRuleSet, a: Draft, b: Draft): boolean {
   return (ra?.causes.includes(b.category) ?? false) || (rb?.consequenceOf.includes(a.category) ?? false);
 }
 
+/** Both name pids (or workers, or units), and, unless they share one, different ones. */
+function apart(a: Subjects, b: Subjects): boolean {
+  const both = (x: unknown[], y: unknown[]) => x.length > 0 && y.length > 0;
+  return both(a.pids, b.pids) || both(a.workers, b.workers) || both(a.units, b.units);
+}
+
 /** 3: same pid, unit or worker; 2: soon after, in the same process, host or file; 1: the same,
  *  untimed; 0: unrelated, which two incidents of different pids always are. */
 function relatedness(a: Draft, b: Draft): number {
@@ -29,8 +36,7 @@ function relatedness(a: Draft, b: Draft): number {
   // Even in the same unit, a consequence starts soon after its cause: a unit lives for days.
   const soonAfter = timed && b.firstSeen! >= a.firstSeen! - BEFORE_SLACK_MS && b.firstSeen! <= (a.lastSeen ?? a.firstSeen!) + AFTER_WINDOW_MS;
   if (sameSubject(a.subjects, b.subjects)) return !timed || soonAfter ? 3 : 0;
-  const apart = (x: unknown[], y: unknown[]) => x.length > 0 && y.length > 0;
-  if (apart(a.subjects.pids, b.subjects.pids) || apart(a.subjects.workers, b.subjects.workers) || apart(a.subjects.units, b.subjects.units)) return 0;
+  if (apart(a.subjects, b.subjects)) return 0;
   const shared = a.subjects.processes.some((p) => b.subjects.processes.includes(p))
     || a.subjects.hosts.some((h) => b.subjects.hosts.includes(h))
     || [...a.sources].some((s) => b.sources.has(s));
@@ -79,11 +85,38 @@ function genericAfterSpecific(roots: Ranked[], isGeneric: (n: Ranked) => boolean
   return out;
 }
 
+/** The drafts that could be `node`'s cause: of a category its rule hangs under, or whose rule
+ *  causes its category; and, unless it names no pid, unit or worker, only those that share one or
+ *  name none (two incidents of different pids are never related). In the order of `nodes`. */
+function causeCandidates(nodes: Ranked[], rules: CompiledRuleSet): (node: Ranked) => Ranked[] {
+  const position = new Map(nodes.map((n, i) => [n, i]));
+  const byCategory = new Map<string, Ranked[]>();
+  const causersOf = new Map<string, Ranked[]>();
+  const push = (m: Map<string, Ranked[]>, k: string, n: Ranked) => { const l = m.get(k); if (l) l.push(n); else m.set(k, [n]); };
+  for (const n of nodes) {
+    push(byCategory, n.draft.category, n);
+    for (const c of rules.byId.get(n.draft.rule)?.rule.causes ?? []) push(causersOf, c, n);
+  }
+  const index = new SubjectIndex(nodes.map((n) => ({ subjects: n.draft.subjects, node: n })));
+  return (node) => {
+    const causal = new Set([...(causersOf.get(node.draft.category) ?? []), ...(rules.byId.get(node.draft.rule)?.rule.consequenceOf ?? []).flatMap((c) => byCategory.get(c) ?? [])]);
+    if (!causal.size) return [];
+    let found: Ranked[];
+    if (!subjectTokens(node.draft.subjects).length || causal.size < 64) found = [...causal];
+    else {
+      const near = new Set(index.sharing(node.draft.subjects).map((x) => x.node));
+      found = [...causal].filter((c) => near.has(c) || !apart(c.draft.subjects, node.draft.subjects));
+    }
+    return found.sort((a, b) => position.get(a)! - position.get(b)!);
+  };
+}
+
 export function rankDrafts(drafts: Draft[], rules: CompiledRuleSet): Ranked[] {
   const nodes: Ranked[] = drafts.map((draft) => ({ draft, parent: null, descendants: [], score: 0 }));
+  const candidatesFor = causeCandidates(nodes, rules);
   for (const node of nodes) {
     let best: { by: Ranked; rel: number } | null = null;
-    for (const cand of nodes) {
+    for (const cand of candidatesFor(node)) {
       if (cand === node || !causes(rules, cand.draft, node.draft)) continue;
       // Where each could cause the other, the earlier one is the cause.
       if (causes(rules, node.draft, cand.draft) && (node.draft.firstSeen ?? 0) < (cand.draft.firstSeen ?? 0)) continue;

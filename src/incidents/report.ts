@@ -101,7 +101,7 @@ function retiredNote(retired: RetiredSummary[]): string | null {
   const drafts = retired.reduce((n, r) => n + r.drafts, 0);
   const parts = [...retired].sort((a, b) => b.events - a.events).slice(0, 5)
     .map((r) => `${r.category} (${r.rule}) ${r.drafts} incident${r.drafts === 1 ? '' : 's'}, ${r.events} event${r.events === 1 ? '' : 's'}${r.lastSeen !== null ? `, last ${iso(r.lastSeen)}` : ''}`);
-  return `${drafts} incident${drafts === 1 ? '' : 's'} quiet longest were summarised to keep memory flat: ${parts.join('; ')}${retired.length > 5 ? `; and ${retired.length - 5} more kinds` : ''}`;
+  return `${drafts} incident${drafts === 1 ? '' : 's'} quiet longest were summarised to keep memory bounded (counted in the summary, not listed): ${parts.join('; ')}${retired.length > 5 ? `; and ${retired.length - 5} more kinds` : ''}`;
 }
 
 export function buildReportWithDrafts(input: ReportInput): BuiltReport {
@@ -120,6 +120,9 @@ export function buildReportWithDrafts(input: ReportInput): BuiltReport {
   for (const r of ranked) {
     for (const [cat, n] of r.draft.eventsByCategory) byCategory[cat] = (byCategory[cat] ?? 0) + n;
   }
+  // Summarised incidents still count: in the totals, not as incidents of their own.
+  for (const r of input.retired ?? []) byCategory[r.category] = (byCategory[r.category] ?? 0) + r.events;
+  const retiredCount = (input.retired ?? []).reduce((n, r) => n + r.drafts, 0);
   const events = input.events;
   const notes = [...input.notes];
   const retired = retiredNote(input.retired ?? []);
@@ -135,7 +138,7 @@ export function buildReportWithDrafts(input: ReportInput): BuiltReport {
     window: { since: iso(input.window.since), until: iso(input.window.until) },
     sources: input.sources,
     incidents,
-    summary: { incidents: ranked.length, events, bySeverity, byCategory },
+    summary: { incidents: ranked.length + retiredCount, events, bySeverity, byCategory },
     notes,
   };
   return { report, draftOf };

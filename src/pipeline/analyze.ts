@@ -33,6 +33,8 @@ export interface AnalyzeRequest {
 
 /** Drafts kept open on live input; beyond this the longest-quiet are summarised. */
 const LIVE_MAX_DRAFTS = 500;
+/** Drafts kept per rule whatever the input: beyond this the least recent are summarised. */
+const MAX_DRAFTS_PER_RULE = 1000;
 
 export class Analysis {
   readonly aggregator: Aggregator;
@@ -47,7 +49,7 @@ export class Analysis {
 
   constructor(private readonly req: AnalyzeRequest) {
     const live = Boolean(req.onLive) && req.sources.some((s) => s.live);
-    this.aggregator = new Aggregator(req.rules, live ? { maxDrafts: LIVE_MAX_DRAFTS } : {});
+    this.aggregator = new Aggregator(req.rules, { maxDraftsPerRule: MAX_DRAFTS_PER_RULE, ...(live ? { maxDrafts: LIVE_MAX_DRAFTS } : {}) });
     this.notes = [...(req.notes ?? [])];
     this.live = live ? new LiveFeed({ rules: req.rules, build: () => this.provisional(), onUpdate: req.onLive! }) : null;
   }

@@ -174,6 +174,6 @@ describe('live updates', () => {
     // a was seen again at :03, so b and c are the ones quiet longest when d and e arrive.
     expect([...wide.drafts.values()].map((d) => d.subjects.processes[0])).toEqual(['w-a', 'w-d', 'w-e']);
     const report = buildReport({ drafts: [...wide.drafts.values()], rules, sources: [], window: { since: null, until: null }, notes: [], events: wide.events, retired: [...wide.retired.values()] });
-    expect(report.notes).toEqual(['2 incidents quiet longest were summarised to keep memory flat: timeout (slow) 2 incidents, 2 events, last 2026-12-01T10:00:02.000Z']);
+    expect(report.notes).toEqual(['2 incidents quiet longest were summarised to keep memory bounded (counted in the summary, not listed): timeout (slow) 2 incidents, 2 events, last 2026-12-01T10:00:02.000Z']);
   });
 });
