@@ -8,6 +8,8 @@ import { SearchThread } from './search-thread.js';
 
 /** On live input, how long a quiet stream waits before an open block counts as complete. */
 const IDLE_MS = 40;
+/** How long a block whose rule knows its last line waits for that line before it is taken as it is. */
+const END_WAIT_MS = 3000;
 
 /** Below this a worker thread costs more to start than it saves. */
 const THREAD_MIN_BYTES = 16 << 20;
@@ -58,8 +60,13 @@ export async function scanSource(src: Source, opts: ScanOptions): Promise<Source
         clearTimeout(quiet);
         matcher.feed(chunk);
         opts.onProgress?.(matcher.bytes, matcher.lines);
-        // A block (a panic, an OOM report) ends with the next line, which may never come.
-        if (src.live) quiet = setTimeout(() => matcher.idle(), IDLE_MS);
+        // A block (a panic, an OOM report) ends with the next line, which may never come; one whose
+        // rule knows its last line waits for it, up to END_WAIT_MS of quiet.
+        if (src.live) {
+          quiet = setTimeout(() => {
+            if (!matcher.idle()) quiet = setTimeout(() => matcher.idle(true), END_WAIT_MS - IDLE_MS);
+          }, IDLE_MS);
+        }
       }
       clearTimeout(quiet);
     }

@@ -92,10 +92,17 @@ export class Matcher {
     this.flush(this.lineNo - this.holdBack);
   }
 
-  /** Live input went quiet: a block still open is complete, as far as anyone watching can tell. */
-  idle(): void {
+  /** Live input went quiet: a block still open is complete, as far as anyone watching can tell,
+   *  unless its rule knows the line that ends it (the kernel's OOM report ends with the kill) and
+   *  `force` is not set: a slow pipe must not cut such a block in two. Returns false while it waits. */
+  idle(force = false): boolean {
+    if (this.block && !force && this.block.rule.after?.end) {
+      this.flush(this.block.lines[0].line);
+      return false;
+    }
     if (this.block) this.closeBlock();
     this.flush(Infinity);
+    return true;
   }
 
   /** End of input: close an open block and hand over what is pending. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clw } from './cli.js';
+import { kernelOomLines } from './journal-fixture.js';
 
 const CRASH = 'clw-worker[pid=812]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)\n';
 const RESPAWN = 'Supervisor: Respawning worker... (attempt 1/10)\n';
@@ -74,5 +75,20 @@ describe('--stream', () => {
     const r = await child;
     expect(r.stdout).toMatch(/1 incident from 1 source/);
     expect(r.exitCode).toBe(1);
+  });
+
+  it('keeps a kernel OOM report whole when a slow pipe delivers it in pieces: it waits for the kill line', async () => {
+    const child = clw(['--stream', '--format', 'json']);
+    const lines = kernelOomLines(4242).map((l) => `2026-11-20T10:02:00.000Z node-3 kernel: ${l}\n`);
+    for (let i = 0; i < lines.length; i += 3) {
+      child.stdin!.write(lines.slice(i, i + 3).join(''));
+      await new Promise((r) => setTimeout(r, 80)); // longer than the 40 ms quiet time
+    }
+    child.stdin!.end();
+    const out = (await child).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const report = out.pop();
+    expect(report.summary.events).toBe(1);
+    expect(report.incidents.map((i: { category: string; subjects: { pids: number[] } }) => [i.category, i.subjects.pids])).toEqual([['oom.killed', [4242]]]);
+    expect(out.map((u) => [u.event, u.facts.pid])).toEqual([['opened', 4242]]);
   });
 });
