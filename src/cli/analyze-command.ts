@@ -9,7 +9,7 @@ import { EXIT, UsageError } from './errors.js';
 import { gatherSources, type InputArgs } from './gather-sources.js';
 import { analysisNow, parseWindow, useColor } from './options.js';
 import { loadConfiguredRules, type RuleSetArgs } from './site-config.js';
-import { checkOutput, writeAtomically } from './output-file.js';
+import { checkOutput, writeOutput } from './output-file.js';
 import { progressBar } from './progress.js';
 import { StatusLine } from './status-line.js';
 import { streamPrinter } from './stream-printer.js';
@@ -92,7 +92,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   if (process.env.GITHUB_ACTIONS === 'true') io.stdout.write(renderGithubAnnotations(report, { cwd: process.cwd() }));
   if (args.output) {
     try {
-      writeAtomically(args.output, text);
+      writeOutput(args.output, text, io);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       // The file could not be written (a full disk, say): the report still reaches the user.

@@ -30,7 +30,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .option('exe', { type: 'string', describe: 'the executable that dumped it (default: read from the core)' })
       .option('gdb-timeout', { type: 'number', default: 30, describe: 'seconds gdb may take' })
       .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'report format' })
-      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (atomically)' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (a file is replaced whole; devices and symlinks are written through)' })
       .option('fail-on', { choices: [...SEVERITIES.filter((s) => s !== 'info'), 'never'] as const, default: 'error' as const })
       .option('rules', { type: 'string', describe: 'rules folder or file (default: the bundled rules/)' }),
     async (a) => {
@@ -52,7 +52,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .option('since', { type: 'string', describe: 'only lines from this time: 1h, 30m, 2d or an ISO time' })
       .option('until', { type: 'string', describe: 'only lines up to this time' })
       .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'report format' })
-      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (atomically)' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (a file is replaced whole; devices and symlinks are written through)' })
       .option('fail-on', { choices: [...SEVERITIES.filter((s) => s !== 'info'), 'never'] as const, default: 'error' as const, describe: 'exit 1 when an incident is at or above this severity' })
       .option('top', { type: 'number', describe: 'show only the N highest-ranked incidents' })
       .option('rules', { type: 'string', describe: 'rules folder or file instead of the bundled rules/' })
