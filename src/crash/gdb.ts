@@ -2,10 +2,12 @@
 // (-nx), no auto-loaded scripts and no debuginfod downloads (set with -iex, before the files load;
 // -ex comes too late), HOME and the working folder an empty temp folder, a time limit that kills
 // gdb outright, and a cap on what it may print.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { atExit } from './at-exit.js';
 
 export const DEFAULT_GDB_TIMEOUT_MS = 30_000;
 export const GDB_OUTPUT_CAP = 1 << 20;
@@ -64,6 +66,7 @@ export interface GdbOptions {
 
 export async function runGdb(core: string, exe: string | null, opts: GdbOptions = {}): Promise<GdbRun> {
   const home = await mkdtemp(join(tmpdir(), 'clw-gdb-'));
+  const drop = atExit(() => rmSync(home, { recursive: true, force: true }));
   try {
     const r = await execa(opts.gdb ?? 'gdb', gdbArgs(core, exe), {
       cwd: home,
@@ -88,6 +91,7 @@ export async function runGdb(core: string, exe: string | null, opts: GdbOptions 
     }
     return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), missing, timedOut, capped, failure };
   } finally {
+    drop();
     await rm(home, { recursive: true, force: true });
   }
 }
