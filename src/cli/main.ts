@@ -7,6 +7,7 @@ import { FORMATS, type Format } from '../report/index.js';
 import { runAnalyze, type Io } from './analyze-command.js';
 import { exitCodeFor, messageFor, UsageError } from './errors.js';
 import { runRules } from './rules-command.js';
+import { escapeControl } from '../text/escape-control.js';
 
 function io(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
@@ -79,7 +80,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     return code;
   } catch (err) {
     const exit = exitCodeFor(err);
-    process.stderr.write(`clw-diag: ${messageFor(err)}\n`);
+    process.stderr.write(`clw-diag: ${escapeControl(messageFor(err))}\n`);
     if (exit === 3) process.stderr.write(`clw-diag: this is a bug; please report it with the command you ran\n${(err as Error).stack ?? ''}\n`);
     else process.stderr.write(`Run 'clw-diag --help' for usage.\n`);
     return exit;
