@@ -9,10 +9,11 @@ import { EXIT, UsageError } from './errors.js';
 import { gatherSources, type InputArgs } from './gather-sources.js';
 import { analysisNow, parseWindow, useColor } from './options.js';
 import { loadConfiguredRules, type RuleSetArgs } from './site-config.js';
-import { checkOutput, writeAtomically } from './output-file.js';
+import { checkOutput, writeOutput } from './output-file.js';
 import { progressBar } from './progress.js';
 import { StatusLine } from './status-line.js';
 import { streamPrinter } from './stream-printer.js';
+import { escapeControl, jsonControlEscaped } from '../text/escape-control.js';
 
 export interface AnalyzeArgs extends InputArgs, RuleSetArgs {
   since?: string;
@@ -42,8 +43,9 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   const { ruleSet, problems, notes: ruleNotes } = loadConfiguredRules(args);
   const abort = new AbortController();
   const { sources, cores, errors, notes } = gatherSources(args, window, io.stdin, abort.signal);
-  for (const e of errors) io.stderr.write(`clw-diag: ${e}\n`);
-  for (const p of problems) io.stderr.write(`clw-diag: rules: ${p}\n`);
+  // Notes name files and quote lines and gdb: escaped, like the report, before they reach a terminal.
+  for (const e of errors) io.stderr.write(`clw-diag: ${escapeControl(e)}\n`);
+  for (const p of problems) io.stderr.write(`clw-diag: rules: ${escapeControl(p)}\n`);
   const live = sources.some((s) => s.live);
   // The first Ctrl-C or SIGTERM ends the input and prints the report; a second Ctrl-C quits at once.
   let signals = 0;
@@ -69,7 +71,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
     notes: [...errors, ...notes, ...problems.map((p) => `rules: ${p}`), ...ruleNotes.map((n) => `rules: ${n}`)],
     onLive: live ? (u) => status.around(() => printLive(u)) : undefined,
     onNote: (n, kind) => {
-      status.around(() => io.stderr.write(`clw-diag: ${n}\n`));
+      status.around(() => io.stderr.write(`clw-diag: ${escapeControl(n)}\n`));
       if (kind === 'input-error') inputErrors.push(n);
     },
     onProgress: progress,
@@ -85,18 +87,18 @@ export async function runAnalyze(args: AnalyzeArgs, io: Io): Promise<number> {
   }
   const report = analysis.report();
   const text = live && args.format === 'json'
-    ? JSON.stringify({ type: 'report', ...report }) + '\n'
+    ? jsonControlEscaped(JSON.stringify({ type: 'report', ...report })) + '\n'
     : render(report, args.format, { color: !args.output && useColor(io.stdout), width: Math.min(io.stdout.columns || 80, 120), failOn: args.failOn });
   // On GitHub Actions, workflow commands on stdout annotate the run: before the report, or alone
   // on stdout when the report goes to --output.
   if (process.env.GITHUB_ACTIONS === 'true') io.stdout.write(renderGithubAnnotations(report, { cwd: process.cwd() }));
   if (args.output) {
     try {
-      writeAtomically(args.output, text);
+      writeOutput(args.output, text, io);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       // The file could not be written (a full disk, say): the report still reaches the user.
-      io.stderr.write(`clw-diag: ${err.message}; the report follows on standard output\n`);
+      io.stderr.write(`clw-diag: ${escapeControl(err.message)}; the report follows on standard output\n`);
       io.stdout.write(text);
       return EXIT.usage;
     }

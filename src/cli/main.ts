@@ -7,6 +7,8 @@ import { FORMATS, type Format } from '../report/index.js';
 import { runAnalyze, type Io } from './analyze-command.js';
 import { exitCodeFor, messageFor, UsageError } from './errors.js';
 import { runRules } from './rules-command.js';
+import { parseGdbTimeout } from './options.js';
+import { escapeControl } from '../text/escape-control.js';
 
 function io(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
@@ -28,14 +30,14 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     .command('core <file>', 'read one core dump: the crash, its backtrace and signature', (y) => y
       .positional('file', { type: 'string', demandOption: true, describe: 'the core file' })
       .option('exe', { type: 'string', describe: 'the executable that dumped it (default: read from the core)' })
-      .option('gdb-timeout', { type: 'number', default: 30, describe: 'seconds gdb may take' })
+      .option('gdb-timeout', { type: 'string', default: '30', describe: 'seconds gdb may take (1 to 3600)' })
       .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'report format' })
-      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (atomically)' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (a file is replaced whole; devices and symlinks are written through)' })
       .option('fail-on', { choices: [...SEVERITIES.filter((s) => s !== 'info'), 'never'] as const, default: 'error' as const })
       .option('rules', { type: 'string', describe: 'rules folder or file (default: the bundled rules/)' }),
     async (a) => {
       code = await runAnalyze({
-        paths: [], coreFiles: [a.file], exe: a.exe, gdbTimeout: a['gdb-timeout'],
+        paths: [], coreFiles: [a.file], exe: a.exe, gdbTimeout: parseGdbTimeout(a['gdb-timeout']),
         format: a.format, output: a.output, failOn: a['fail-on'], rules: a.rules,
       }, io());
     })
@@ -48,11 +50,11 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .option('follow', { alias: 'f', type: 'boolean', describe: 'keep reading files (and dmesg, the journal) as they grow, across rotation' })
       .option('cores', { type: 'string', describe: 'core dumps in DIR (default /tmp, /var/lib/systemd/coredump, ./), read with gdb' })
       .option('exe', { type: 'string', describe: 'the executable of the cores (default: read from each core)' })
-      .option('gdb-timeout', { type: 'number', default: 30, describe: 'seconds gdb may take per core' })
+      .option('gdb-timeout', { type: 'string', default: '30', describe: 'seconds gdb may take per core (1 to 3600)' })
       .option('since', { type: 'string', describe: 'only lines from this time: 1h, 30m, 2d or an ISO time' })
       .option('until', { type: 'string', describe: 'only lines up to this time' })
       .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'report format' })
-      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (atomically)' })
+      .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (a file is replaced whole; devices and symlinks are written through)' })
       .option('fail-on', { choices: [...SEVERITIES.filter((s) => s !== 'info'), 'never'] as const, default: 'error' as const, describe: 'exit 1 when an incident is at or above this severity' })
       .option('top', { type: 'number', describe: 'show only the N highest-ranked incidents' })
       .option('rules', { type: 'string', describe: 'rules folder or file instead of the bundled rules/' })
@@ -63,7 +65,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       if (a.top !== undefined && (!Number.isInteger(a.top) || a.top < 1)) throw new UsageError(`--top ${a.top}: expected a whole number of 1 or more`);
       code = await runAnalyze({
         paths: a.paths ?? [], workerLogs: a['worker-logs'], dmesg: a.dmesg, journal: a.journal, stream: a.stream, follow: a.follow,
-        cores: a.cores, exe: a.exe, gdbTimeout: a['gdb-timeout'],
+        cores: a.cores, exe: a.exe, gdbTimeout: parseGdbTimeout(a['gdb-timeout']),
         since: a.since, until: a.until,
         format: a.format, output: a.output, failOn: a['fail-on'], top: a.top, rules: a.rules,
         rulesDir: a['rules-dir'], config: a.config, threshold: a.threshold,
@@ -79,7 +81,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     return code;
   } catch (err) {
     const exit = exitCodeFor(err);
-    process.stderr.write(`clw-diag: ${messageFor(err)}\n`);
+    process.stderr.write(`clw-diag: ${escapeControl(messageFor(err))}\n`);
     if (exit === 3) process.stderr.write(`clw-diag: this is a bug; please report it with the command you ran\n${(err as Error).stack ?? ''}\n`);
     else process.stderr.write(`Run 'clw-diag --help' for usage.\n`);
     return exit;

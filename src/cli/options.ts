@@ -38,6 +38,18 @@ export function parseWindow(since: string | undefined, until: string | undefined
   return window;
 }
 
+export const GDB_TIMEOUT_MAX_S = 3600;
+
+/** --gdb-timeout: seconds, 1 to an hour. Taken as text, so the error quotes what was typed; a
+ *  timer past 2^31 ms would fire at once, and a negative or NaN one would read as a broken core. */
+export function parseGdbTimeout(option: string | string[] | undefined): number {
+  if (option === undefined) return 30;
+  const v = Array.isArray(option) ? option[option.length - 1] : option;
+  const s = v.trim() === '' ? NaN : Number(v);
+  if (!(s >= 1 && s <= GDB_TIMEOUT_MAX_S)) throw new UsageError(`--gdb-timeout ${JSON.stringify(v)}: expected a number of seconds from 1 to ${GDB_TIMEOUT_MAX_S}`);
+  return s;
+}
+
 /** Colour follows the terminal; NO_COLOR turns it off and FORCE_COLOR on. */
 export function useColor(stream: NodeJS.WriteStream, env = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;

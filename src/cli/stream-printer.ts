@@ -2,29 +2,33 @@
 // (opened, updated, escalated) with the evidence line behind it, in text or as JSON lines.
 import { Chalk } from 'chalk';
 import type { LiveUpdate } from '../incidents/live.js';
+import { terminalSafe } from '../report/format-facts.js';
+import { jsonControlEscaped } from '../text/escape-control.js';
 
 export type LivePrinter = (u: LiveUpdate) => void;
 
 /** One JSON line: the incident as the report will say it (same id), what changed, the new line. */
 export function liveJson(u: LiveUpdate, at = new Date()): string {
   const inc = u.incident;
-  return JSON.stringify({
+  return jsonControlEscaped(JSON.stringify({
     type: 'incident', event: u.event, change: u.event, id: inc.id, at: at.toISOString(), changes: u.changes,
     rule: inc.rule, category: inc.category, code: inc.code, title: inc.title, severity: inc.severity, count: inc.count,
     firstSeen: inc.firstSeen, lastSeen: inc.lastSeen, subjects: inc.subjects, facts: inc.facts, causedBy: inc.causedBy,
     consequences: inc.consequences.map((c) => c.id), repeats: u.repeats,
     occurrence: u.occurrence ? { title: u.occurrence.title } : null,
     evidence: u.occurrence?.evidence ?? [],
-  });
+  }));
 }
 
 export function streamPrinter(out: NodeJS.WritableStream, format: string, color: boolean): LivePrinter {
   const c = new Chalk({ level: color ? 1 : 0 });
-  return (u) => {
+  return (unsafe) => {
     if (format === 'json') {
-      out.write(liveJson(u) + '\n');
+      // JSON escapes control characters itself.
+      out.write(liveJson(unsafe) + '\n');
       return;
     }
+    const u = terminalSafe(unsafe);
     const inc = u.incident;
     const sev = inc.severity.toUpperCase().padEnd(8);
     const paint = inc.severity === 'critical' || inc.severity === 'error' ? c.red : inc.severity === 'warning' ? c.yellow : c.dim;

@@ -1,11 +1,13 @@
 // Runs gdb on one core, the way an untrusted core must be read (README, architecture): no init files
 // (-nx), no auto-loaded scripts and no debuginfod downloads (set with -iex, before the files load;
-// -ex comes too late), HOME and the working folder an empty temp folder, a time limit that kills
-// gdb outright, and a cap on what it may print.
+// -ex comes too late), HOME and the working folder an empty temp folder, a time limit that ends
+// gdb's whole process group, and a cap on what it may print.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { atExit } from './at-exit.js';
 
 export const DEFAULT_GDB_TIMEOUT_MS = 30_000;
 export const GDB_OUTPUT_CAP = 1 << 20;
@@ -62,32 +64,67 @@ export interface GdbOptions {
   gdb?: string;
 }
 
+/** After the time limit's SIGTERM, how long gdb has to go before the group gets SIGKILL. */
+export const GDB_KILL_GRACE_MS = 1000;
+/** Node fires a timer longer than this (about 24.8 days) at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Signals gdb's process group: gdb and whatever it started. Quiet when the group is gone. */
+function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
 export async function runGdb(core: string, exe: string | null, opts: GdbOptions = {}): Promise<GdbRun> {
   const home = await mkdtemp(join(tmpdir(), 'clw-gdb-'));
+  const dropHome = atExit(() => rmSync(home, { recursive: true, force: true }));
+  let pid: number | undefined;
+  // gdb runs in a process group of its own (detached), so the time limit reaches what it started
+  // too, and a gdb that ignores SIGTERM still ends: SIGTERM to the group, SIGKILL after a grace.
+  // The terminal's Ctrl-C no longer reaches the group, so ending clw-diag ends it (atExit).
+  const dropGroup = atExit(() => signalGroup(pid, 'SIGKILL'));
+  let timedOut = false;
+  let grace: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    signalGroup(pid, 'SIGTERM');
+    grace = setTimeout(() => signalGroup(pid, 'SIGKILL'), GDB_KILL_GRACE_MS);
+  }, Math.min(Math.max(opts.timeoutMs ?? DEFAULT_GDB_TIMEOUT_MS, 1), MAX_TIMER_MS));
   try {
-    const r = await execa(opts.gdb ?? 'gdb', gdbArgs(core, exe), {
+    const sub = execa(opts.gdb ?? 'gdb', gdbArgs(core, exe), {
       cwd: home,
       // Only what gdb needs: English messages for the parser, nowhere to find user config.
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home, XDG_DATA_HOME: home, LC_ALL: 'C', LANG: 'C', TERM: 'dumb', DEBUGINFOD_URLS: '', TMPDIR: tmpdir() },
       extendEnv: false,
       stdin: 'ignore',
       reject: false,
-      timeout: opts.timeoutMs ?? DEFAULT_GDB_TIMEOUT_MS,
+      detached: true,
       killSignal: 'SIGKILL',
       maxBuffer: { stdout: opts.maxBytes ?? GDB_OUTPUT_CAP, stderr: 64 << 10 },
       encoding: 'utf8',
       stripFinalNewline: false,
     });
+    pid = sub.pid;
+    const r = await sub;
     const code = (r as { code?: string }).code;
     const missing = code === 'ENOENT';
     const capped = r.isMaxBuffer;
-    const timedOut = r.timedOut;
     let failure: string | null = null;
     if (!missing && !capped && !timedOut && r.failed && (r.signal || r.exitCode === undefined)) {
       failure = r.signal ? `gdb died of ${r.signal}` : `gdb could not be started (${code ?? r.shortMessage})`;
     }
     return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), missing, timedOut, capped, failure };
   } finally {
+    clearTimeout(timer);
+    clearTimeout(grace);
+    // Nothing gdb started has any business outliving it (the cap stops gdb alone, too).
+    signalGroup(pid, 'SIGKILL');
+    dropGroup();
+    dropHome();
     await rm(home, { recursive: true, force: true });
   }
 }

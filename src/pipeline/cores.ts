@@ -1,11 +1,13 @@
 // Core dumps into the pipeline: each analysed core becomes one crash event (a summary line, with the
 // backtrace attached), which the `core-dump` rule gives its category, joins and fix.
 import type { DiagEvent, Facts, LogRecord, SourceSummary, TimeWindow } from '../types.js';
-import { analyzeCores } from '../crash/analyze-core.js';
+import { rmSync } from 'node:fs';
+import { analyzeCores, type UnpackedCore } from '../crash/analyze-core.js';
+import { atExit } from '../crash/at-exit.js';
 import type { CoreAnalysis, CoreOptions } from '../crash/core-analysis.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { addGroups, buildEvent } from '../rules/event.js';
-import { unpackCore } from '../sources/cores.js';
+import { coreFolder, isCompressedCore, unpackCore } from '../sources/cores.js';
 import type { NoteKind } from '../sources/source.js';
 
 const KIND_TEXT: Record<string, string> = {
@@ -50,17 +52,34 @@ export interface CoreScan {
   onNote: (note: string, kind?: NoteKind) => void;
 }
 
+/** Runs `fn` with a private folder for unpacked cores when `needed`, removed afterwards however
+ *  the run ends (an error, process.exit, a fatal signal). */
+async function withCoreFolder<T>(needed: boolean, fn: (dir: string | null) => Promise<T>): Promise<T> {
+  if (!needed) return fn(null);
+  const dir = coreFolder();
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const drop = atExit(remove);
+  try {
+    return await fn(dir);
+  } finally {
+    drop();
+    remove();
+  }
+}
+
 export async function scanCores(paths: string[], opts: CoreScan): Promise<SourceSummary> {
   const summary: SourceSummary = { kind: 'cores', name: paths.length === 1 ? paths[0] : `${paths.length} cores`, lines: 0, bytes: 0, errors: [] };
   const note = (n: string, kind?: NoteKind) => { summary.errors.push(n); opts.onNote(n, kind); };
-  const unpacked: string[] = [];
-  for (const p of paths) {
-    const notes: string[] = [];
-    const file = await unpackCore(p, notes);
-    for (const n of notes) note(n);
-    if (file) unpacked.push(file);
-  }
-  const analyses = await analyzeCores(unpacked, opts.core);
+  const analyses = await withCoreFolder(paths.some(isCompressedCore), async (dir) => {
+    const unpacked: (string | UnpackedCore)[] = [];
+    for (const p of paths) {
+      const notes: string[] = [];
+      const file = dir ? await unpackCore(p, dir, notes) : p;
+      for (const n of notes) note(n);
+      if (file) unpacked.push(file === p ? p : { file, origin: p });
+    }
+    return analyzeCores(unpacked, opts.core);
+  });
   const said = new Set<string>();
   for (const a of analyses) {
     summary.lines++;

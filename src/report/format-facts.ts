@@ -1,6 +1,16 @@
 // Shared by the renderers: facts shown in their units, times shown short, text cut to width.
 import type { Evidence, FactValue, Frame, Incident, Report } from '../types.js';
 import { formatBytes, formatMs } from '../rules/template.js';
+import { escapeControlDeep } from '../text/escape-control.js';
+
+/** Keys whose text is several lines on purpose (a rule's config block). */
+const MULTI_LINE: ReadonlySet<string> = new Set(['config']);
+
+/** A report (or live update) whose text is safe to print on a terminal: control characters from
+ *  logs, file names and cores shown as escapes (text/escape-control.ts). */
+export function terminalSafe<T>(value: T): T {
+  return escapeControlDeep(value, MULTI_LINE);
+}
 
 export function formatFact(key: string, value: FactValue): string {
   if (typeof value !== 'number') return String(value);

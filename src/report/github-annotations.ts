@@ -4,7 +4,7 @@
 // level per step, so incidents go out in rank order: the root cause first.
 import { isAbsolute, join } from 'node:path';
 import type { Evidence, Incident, Report, Severity } from '../types.js';
-import { causeOf } from './format-facts.js';
+import { causeOf, terminalSafe } from './format-facts.js';
 
 export interface AnnotationOptions {
   /** The folder relative input paths are resolved against; the runner makes paths under the
@@ -66,7 +66,9 @@ function message(inc: Incident, report: Report): string {
 }
 
 /** The workflow command lines, one per incident, in rank order; empty when there is none. */
-export function renderGithubAnnotations(report: Report, opts: AnnotationOptions = {}): string {
+export function renderGithubAnnotations(unsafe: Report, opts: AnnotationOptions = {}): string {
+  // The runner's log is a terminal too: it honours colour and other escape sequences.
+  const report = terminalSafe(unsafe);
   const lines = report.incidents.map((inc) => {
     const at = locationOf(inc, report, opts);
     const props = [`title=${escapeProperty(inc.title)}`];

@@ -5,6 +5,7 @@ import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import { renderPrometheus } from './prometheus.js';
 import { renderText } from './text.js';
+import { jsonControlEscaped } from '../text/escape-control.js';
 
 export const FORMATS = ['text', 'json', 'markdown', 'junit', 'prometheus', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -17,7 +18,7 @@ export interface RenderOptions {
 }
 
 export function renderJson(report: Report): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return jsonControlEscaped(JSON.stringify(report, null, 2)) + '\n';
 }
 
 export function render(report: Report, format: Format, opts: RenderOptions = {}): string {

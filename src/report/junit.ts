@@ -15,8 +15,9 @@ export interface JunitOptions {
 // ANSI escape sequences (colour, cursor) from a captured terminal: noise in a report.
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
 // What XML 1.0 does not allow at all, not even as a character reference: C0 controls other than
-// tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
-const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g;
+// tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF; and DEL and the C1
+// controls, which XML allows but a terminal showing the file may obey (U+009B is a CSI).
+const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g;
 
 /** Text as XML 1.0 can hold it: escape sequences removed, other forbidden characters as U+FFFD. */
 export function xmlSafe(s: string): string {

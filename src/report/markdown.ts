@@ -5,7 +5,7 @@
 // 1 MiB: evidence is capped per incident, long lines are cut, and sections that would pass the
 // budget are left out with a line that says so.
 import type { Evidence, Incident, Report } from '../types.js';
-import { causeOf, crashingFrame, frameWhere, headline, shortTime, shownFacts, sourceLabel } from './format-facts.js';
+import { causeOf, crashingFrame, frameWhere, headline, shortTime, shownFacts, sourceLabel, terminalSafe } from './format-facts.js';
 
 export interface MarkdownOptions {
   /** The most bytes to write (default: a little under GitHub's 1 MiB step-summary limit). */
@@ -120,7 +120,9 @@ function section(inc: Incident, report: Report, o: Required<MarkdownOptions>): s
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+export function renderMarkdown(unsafe: Report, options: MarkdownOptions = {}): string {
+  // A summary is read in a browser, but also printed in a job's log or with cat.
+  const report = terminalSafe(unsafe);
   const o = { ...DEFAULTS, ...options };
   const out: string[] = ['## clw-diag report', '', mdText(headline(report))];
   if (!report.incidents.length) {

@@ -7,13 +7,14 @@
 import { CATEGORIES, SEVERITIES } from '../types.js';
 import type { Incident, Report } from '../types.js';
 import { inputLines } from './format-facts.js';
+import { escapeControl } from '../text/escape-control.js';
 
 // The fatal signals behind crash.segv, crash.abort and crash.signal; always written, zero or not.
 const CRASH_SIGNALS = ['SIGSEGV', 'SIGBUS', 'SIGABRT', 'SIGILL', 'SIGFPE', 'SIGSYS', 'SIGTRAP'];
 
-/** A label value: backslash, double quote and line feed escaped. */
+/** A label value: backslash, double quote and line feed escaped; other control characters shown as \x1b-style escapes. */
 export function labelValue(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return escapeControl(s, { keepNewlines: true }).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 /** HELP text: backslash and line feed escaped. */

@@ -3,7 +3,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Incident, Report, Severity } from '../types.js';
-import { crashingFrame, cut, frameWhere, headline, pickEvidence, shortTime, shownFacts, sourceLabel, wrap } from './format-facts.js';
+import { crashingFrame, cut, frameWhere, headline, pickEvidence, shortTime, shownFacts, sourceLabel, terminalSafe, wrap } from './format-facts.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -83,7 +83,8 @@ function detail(inc: Incident, report: Report, c: ChalkInstance, width: number):
   return out.join('\n');
 }
 
-export function renderText(report: Report, opts: TextOptions = {}): string {
+export function renderText(unsafe: Report, opts: TextOptions = {}): string {
+  const report = terminalSafe(unsafe);
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const width = opts.width ?? 80;
   const parts: string[] = [c.bold(headline(report))];

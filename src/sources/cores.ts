@@ -1,8 +1,8 @@
 // Finds core dumps: core, core.PID, *.core, clw-core.PID and systemd-coredump's
 // core.COMM.UID.BOOTID.PID.TS[.zst|.lz4|.xz], by name, newer than --since. Compressed cores are
-// unpacked with the system tool into a fixed temporary place, keeping the original's mtime, so the
-// per-core cache still recognises them on the next run.
-import { existsSync, mkdirSync, readdirSync, statSync, utimesSync } from 'node:fs';
+// unpacked with the system tool into a folder private to the run (coreFolder): a fixed shared
+// folder in /tmp could be made beforehand by another user, with a symlink where a core will go.
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
@@ -48,23 +48,27 @@ export function findCores(dirs: string[], since: number | null): FoundCores {
   return out;
 }
 
-/** The core itself, or its unpacked copy; a note when the tool to unpack it is missing. */
-export async function unpackCore(path: string, notes: string[]): Promise<string | null> {
+export function isCompressedCore(path: string): boolean {
+  return /\.(zst|lz4|xz)$/.test(path);
+}
+
+/** A new folder for unpacked cores, mode 0700, for one run; the caller removes it. */
+export function coreFolder(): string {
+  return mkdtempSync(join(tmpdir(), 'clw-diag-cores-'));
+}
+
+/** The core itself, or its copy unpacked into `dir` (from coreFolder); a note when it cannot be
+ *  unpacked. */
+export async function unpackCore(path: string, dir: string, notes: string[]): Promise<string | null> {
   const ext = /\.(zst|lz4|xz)$/.exec(path)?.[1];
   if (!ext) return path;
   const [tool, args] = UNPACK[ext];
-  const dir = join(tmpdir(), 'clw-diag-cores');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, basename(path).slice(0, -ext.length - 1));
-  const src = statSync(path);
-  const done = existsSync(out) && statSync(out).mtimeMs === src.mtimeMs;
-  if (!done) {
-    const r = await execa(tool, [...args, path], { reject: false, encoding: 'buffer', stdout: { file: out } });
-    if (r.failed) {
-      notes.push(`${path}: cannot unpack (${(r as { code?: string }).code === 'ENOENT' ? `${tool} is not installed; apt-get install ${tool === 'zstd' ? 'zstd' : tool === 'lz4' ? 'lz4' : 'xz-utils'}` : `${tool} failed`})`);
-      return null;
-    }
-    utimesSync(out, src.atime, src.mtime);
+  // Numbered: two folders may hold cores of the same name.
+  const out = join(dir, `${readdirSync(dir).length}.${basename(path).slice(0, -ext.length - 1)}`);
+  const r = await execa(tool, [...args, path], { reject: false, encoding: 'buffer', stdout: { file: out } });
+  if (r.failed) {
+    notes.push(`${path}: cannot unpack (${(r as { code?: string }).code === 'ENOENT' ? `${tool} is not installed; apt-get install ${tool === 'zstd' ? 'zstd' : tool === 'lz4' ? 'lz4' : 'xz-utils'}` : `${tool} failed`})`);
+    return null;
   }
   return out;
 }
