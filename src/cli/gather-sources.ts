@@ -11,6 +11,7 @@ import type { Source } from '../sources/source.js';
 import { stdinSource } from '../sources/stdin.js';
 import { workerLogSources } from '../sources/worker-logs.js';
 import { UsageError } from './errors.js';
+import { STDIN_PATH } from './stdin-arg.js';
 
 export interface InputArgs {
   paths: string[];
@@ -36,7 +37,7 @@ export interface Gathered {
 
 export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS.ReadableStream, signal: AbortSignal): Gathered {
   const out: Gathered = { sources: [], cores: [...(args.coreFiles ?? [])], errors: [], notes: [] };
-  const paths = args.paths.filter((p) => p !== '-');
+  const paths = args.paths.filter((p) => p !== STDIN_PATH);
   if (paths.length) {
     // With --follow a path not there yet is waited for (tail -F); without it, it is an error.
     const later = args.follow ? paths.filter((p) => !existsSync(p)) : [];
@@ -61,7 +62,7 @@ export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS
     out.errors.push(...found.errors);
     if (!found.cores.length && !found.errors.length) out.notes.push(`--cores: no core dumps in ${args.cores || DEFAULT_CORE_DIRS.join(', ')}${window.since !== null ? ' in the window' : ''}`);
   }
-  if (args.stream || args.paths.includes('-')) out.sources.push(stdinSource(stdin, signal));
+  if (args.stream || args.paths.includes(STDIN_PATH)) out.sources.push(stdinSource(stdin, signal));
   if (!out.sources.length && !out.cores.length && !out.errors.length && args.cores === undefined) {
     throw new UsageError('nothing to analyse: name files or folders, use --worker-logs, --dmesg, --journal or --cores, or pipe logs in with --stream');
   }
