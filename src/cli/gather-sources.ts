@@ -13,6 +13,8 @@ import { workerLogSources } from '../sources/worker-logs.js';
 import { UsageError } from './errors.js';
 import { STDIN_PATH } from './stdin-arg.js';
 
+const COMPRESSED = /\.(gz|zst|xz|lz4)$/;
+
 export interface InputArgs {
   paths: string[];
   workerLogs?: string[];
@@ -35,6 +37,14 @@ export interface Gathered {
   notes: string[];
 }
 
+/** With --follow: a file grows; a pipe cannot be reopened, so it is read live, as standard input
+ *  is; a compressed rotation does not grow and is read once. */
+function followed(s: Source): Source {
+  if (s.live) return s;
+  if (s.pipe) return { ...s, live: true };
+  return COMPRESSED.test(s.name) ? s : followSource(s.name, s.kind);
+}
+
 export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS.ReadableStream, signal: AbortSignal): Gathered {
   const out: Gathered = { sources: [], cores: [...(args.coreFiles ?? [])], errors: [], notes: [] };
   const paths = args.paths.filter((p) => p !== STDIN_PATH);
@@ -42,10 +52,11 @@ export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS
     // With --follow a path not there yet is waited for (tail -F); without it, it is an error.
     const later = args.follow ? paths.filter((p) => !existsSync(p)) : [];
     const found = discover(paths.filter((p) => !later.includes(p)));
-    out.sources.push(...(args.follow ? found.sources.map((s) => (s.live ? s : followSource(s.name, s.kind))) : found.sources));
+    out.sources.push(...(args.follow ? found.sources.map(followed) : found.sources));
     out.sources.push(...later.map((p) => followSource(p, kindFor(p))));
     out.cores.push(...found.cores);
     out.errors.push(...found.errors);
+    out.notes.push(...found.notes);
   }
   if (args.workerLogs) {
     const logs = workerLogSources(args.workerLogs, window.since, args.follow);
