@@ -55,7 +55,14 @@ function isFile(p: string): boolean {
 function expandFolders(paths: string[], out: WorkerLogs): string[] {
   return paths.flatMap((p) => {
     if (!statQuiet(p)?.isDirectory()) return [p];
-    const named = readdirSync(p).filter((n) => n.endsWith('.log')).sort().map((n) => join(p, n));
+    let names: string[];
+    try {
+      names = readdirSync(p);
+    } catch (err) {
+      out.errors.push(`--worker-logs ${p}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      return [];
+    }
+    const named = names.filter((n) => n.endsWith('.log')).sort().map((n) => join(p, n));
     // A FIFO named *.log in the folder would hold the run for ever: named, not opened.
     const logs = named.filter(isFile);
     const odd = named.filter((n) => !logs.includes(n) && !statQuiet(n)?.isDirectory());

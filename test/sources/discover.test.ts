@@ -32,6 +32,14 @@ describe('folder discovery', () => {
     expect(r.exitCode).toBe(1);
     expect(names(r.stdout)).toEqual([join(dir, 'worker.log')]);
     expect(report(r.stdout).notes).toContain(`${locked}: cannot list the folder (EACCES); skipped, the rest was read`);
+    // Named to --worker-logs, the folder it cannot list is one line, and exit 2.
+    const asNobody = ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, BIN];
+    const worker = process.getuid?.() === 0
+      ? await execa('setpriv', [...asNobody, '--worker-logs', locked, join(dir, 'worker.log'), '--format', 'json'], { reject: false, env: CLI_ENV })
+      : await clw(['--worker-logs', locked, join(dir, 'worker.log'), '--format', 'json']);
+    expect(worker.exitCode).toBe(2);
+    expect(worker.stderr).toBe(`clw-diag: --worker-logs ${locked}: cannot list the folder (EACCES)`);
+    expect(pids(worker.stdout)).toEqual([812]);
   });
 
   it('names a symbolic link loop among the inputs in one line, exits 2, and analyses the others', async () => {
