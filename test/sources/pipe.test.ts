@@ -44,6 +44,20 @@ describe('pipes named as paths', () => {
     expect(shape(piped.stdout)).toEqual(shape((await clw([log, '--format', 'json'])).stdout));
   });
 
+  it('reads <(…) given to --journal (a JSON export) and to --dmesg (a capture)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'journal.json'), JSON.stringify({
+      __REALTIME_TIMESTAMP: '1763632801000000', _PID: '812', SYSLOG_IDENTIFIER: 'clw-worker', _SYSTEMD_UNIT: 'clw-worker@1.service', PRIORITY: '2',
+      MESSAGE: 'FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)',
+    }) + '\n');
+    writeFileSync(join(dir, 'dmesg.txt'), '[   12.500000] Out of memory: Killed process 913 (clw-worker) total-vm:1024kB, anon-rss:512kB\n');
+    const r = await viaShell(`--format json --journal <(cat '${join(dir, 'journal.json')}') --dmesg <(cat '${join(dir, 'dmesg.txt')}')`);
+    expect(r.stderr).toBe('');
+    const rep = report(r.stdout);
+    expect(rep.sources.map((s: { kind: string; lines: number }) => [s.kind, s.lines])).toEqual([['dmesg', 1], ['journal', 1]]);
+    expect(rep.incidents.map((i: { category: string }) => i.category).sort()).toEqual(['crash.segv', 'oom.killed']);
+  });
+
   it('reads <(…) with --follow live, and ends when the pipe does', async () => {
     const piped = await viaShell(`--follow --format json <(cat '${logFile()}')`);
     expect(piped.exitCode).toBe(1);
