@@ -11,6 +11,9 @@ import type { Source } from '../sources/source.js';
 import { stdinSource } from '../sources/stdin.js';
 import { workerLogSources } from '../sources/worker-logs.js';
 import { UsageError } from './errors.js';
+import { STDIN_PATH } from './stdin-arg.js';
+
+const COMPRESSED = /\.(gz|zst|xz|lz4)$/;
 
 export interface InputArgs {
   paths: string[];
@@ -34,17 +37,26 @@ export interface Gathered {
   notes: string[];
 }
 
+/** With --follow: a file grows; a pipe cannot be reopened, so it is read live, as standard input
+ *  is; a compressed rotation does not grow and is read once. */
+function followed(s: Source): Source {
+  if (s.live) return s;
+  if (s.pipe) return { ...s, live: true };
+  return COMPRESSED.test(s.name) ? s : followSource(s.name, s.kind);
+}
+
 export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS.ReadableStream, signal: AbortSignal): Gathered {
   const out: Gathered = { sources: [], cores: [...(args.coreFiles ?? [])], errors: [], notes: [] };
-  const paths = args.paths.filter((p) => p !== '-');
+  const paths = args.paths.filter((p) => p !== STDIN_PATH);
   if (paths.length) {
     // With --follow a path not there yet is waited for (tail -F); without it, it is an error.
     const later = args.follow ? paths.filter((p) => !existsSync(p)) : [];
     const found = discover(paths.filter((p) => !later.includes(p)));
-    out.sources.push(...(args.follow ? found.sources.map((s) => (s.live ? s : followSource(s.name, s.kind))) : found.sources));
+    out.sources.push(...(args.follow ? found.sources.map(followed) : found.sources));
     out.sources.push(...later.map((p) => followSource(p, kindFor(p))));
     out.cores.push(...found.cores);
     out.errors.push(...found.errors);
+    out.notes.push(...found.notes);
   }
   if (args.workerLogs) {
     const logs = workerLogSources(args.workerLogs, window.since, args.follow);
@@ -61,7 +73,7 @@ export function gatherSources(args: InputArgs, window: TimeWindow, stdin: NodeJS
     out.errors.push(...found.errors);
     if (!found.cores.length && !found.errors.length) out.notes.push(`--cores: no core dumps in ${args.cores || DEFAULT_CORE_DIRS.join(', ')}${window.since !== null ? ' in the window' : ''}`);
   }
-  if (args.stream || args.paths.includes('-')) out.sources.push(stdinSource(stdin, signal));
+  if (args.stream || args.paths.includes(STDIN_PATH)) out.sources.push(stdinSource(stdin, signal));
   if (!out.sources.length && !out.cores.length && !out.errors.length && args.cores === undefined) {
     throw new UsageError('nothing to analyse: name files or folders, use --worker-logs, --dmesg, --journal or --cores, or pipe logs in with --stream');
   }

@@ -9,6 +9,7 @@ import { exitCodeFor, messageFor, UsageError } from './errors.js';
 import { runRules } from './rules-command.js';
 import { parseGdbTimeout } from './options.js';
 import { escapeControl } from '../text/escape-control.js';
+import { protectStdin, restoreInMessage, restoreStdin } from './stdin-arg.js';
 
 function io(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
@@ -16,7 +17,7 @@ function io(): Io {
 
 export async function main(argv = hideBin(process.argv)): Promise<number> {
   let code = 0;
-  const parser = yargs(argv)
+  const parser = yargs(protectStdin(argv))
     .scriptName('clw-diag')
     .usage('$0 [PATH..]  names the root cause of dead workers from their logs')
     .command('rules <action>', 'list, test or lint the rule set', (y) => y
@@ -37,7 +38,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .option('rules', { type: 'string', describe: 'rules folder or file (default: the bundled rules/)' }),
     async (a) => {
       code = await runAnalyze({
-        paths: [], coreFiles: [a.file], exe: a.exe, gdbTimeout: parseGdbTimeout(a['gdb-timeout']),
+        paths: [], coreFiles: [restoreStdin(a.file)], exe: a.exe, gdbTimeout: parseGdbTimeout(a['gdb-timeout']),
         format: a.format, output: a.output, failOn: a['fail-on'], rules: a.rules,
       }, io());
     })
@@ -64,7 +65,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     async (a) => {
       if (a.top !== undefined && (!Number.isInteger(a.top) || a.top < 1)) throw new UsageError(`--top ${a.top}: expected a whole number of 1 or more`);
       code = await runAnalyze({
-        paths: a.paths ?? [], workerLogs: a['worker-logs'], dmesg: a.dmesg, journal: a.journal, stream: a.stream, follow: a.follow,
+        paths: (a.paths ?? []).map(restoreStdin), workerLogs: a['worker-logs'], dmesg: a.dmesg, journal: a.journal, stream: a.stream, follow: a.follow,
         cores: a.cores, exe: a.exe, gdbTimeout: parseGdbTimeout(a['gdb-timeout']),
         since: a.since, until: a.until,
         format: a.format, output: a.output, failOn: a['fail-on'], top: a.top, rules: a.rules,
@@ -81,7 +82,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     return code;
   } catch (err) {
     const exit = exitCodeFor(err);
-    process.stderr.write(`clw-diag: ${escapeControl(messageFor(err))}\n`);
+    process.stderr.write(`clw-diag: ${escapeControl(restoreInMessage(messageFor(err)))}\n`);
     if (exit === 3) process.stderr.write(`clw-diag: this is a bug; please report it with the command you ran\n${(err as Error).stack ?? ''}\n`);
     else process.stderr.write(`Run 'clw-diag --help' for usage.\n`);
     return exit;

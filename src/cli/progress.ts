@@ -4,8 +4,17 @@ import type { Source } from '../sources/source.js';
 
 const MIN_BYTES = 32 << 20;
 
+/** 0 for what is not a file (a link loop included: its reader names the problem). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 export function progressBar(stream: NodeJS.WriteStream, sources: Source[]): ((src: Source, bytes: number) => void) & { done(): void } {
-  const sizes = new Map(sources.map((s) => [s, statSync(s.name, { throwIfNoEntry: false })?.size ?? 0]));
+  const sizes = new Map(sources.map((s) => [s, sizeOf(s.name)]));
   const total = [...sizes.values()].reduce((a, b) => a + b, 0);
   const active = Boolean(stream.isTTY) && total >= MIN_BYTES;
   const started = Date.now();

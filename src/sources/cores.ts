@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
+import { entryExists, statQuiet } from './stat.js';
 
 export const DEFAULT_CORE_DIRS = ['/tmp', '/var/lib/systemd/coredump', '.'];
 
@@ -22,7 +23,8 @@ export interface FoundCores {
   errors: string[];
 }
 
-/** Core files in `dir` (not recursive: cores sit where they were dumped) newer than `since`. */
+/** Core files in `dir` (not recursive: cores sit where they were dumped) newer than `since`; only
+ *  regular files, so a FIFO named like a core is never opened. */
 export function coresIn(dir: string, since: number | null): string[] {
   let names: string[];
   try {
@@ -31,7 +33,7 @@ export function coresIn(dir: string, since: number | null): string[] {
     return [];
   }
   return names.filter(isCoreName).map((n) => join(dir, n)).filter((p) => {
-    const st = statSync(p, { throwIfNoEntry: false });
+    const st = statQuiet(p);
     return st?.isFile() && (since === null || st.mtimeMs >= since);
   }).sort();
 }
@@ -39,10 +41,12 @@ export function coresIn(dir: string, since: number | null): string[] {
 export function findCores(dirs: string[], since: number | null): FoundCores {
   const out: FoundCores = { cores: [], errors: [] };
   for (const dir of dirs) {
-    const st = statSync(dir, { throwIfNoEntry: false });
-    if (!st) out.errors.push(`--cores ${dir}: no such folder`);
+    const st = statQuiet(dir);
+    if (!st) out.errors.push(`--cores ${dir}: ${entryExists(dir) ? 'a symbolic link that leads nowhere (or round in a loop)' : 'no such folder'}`);
     else if (st.isFile()) out.cores.push(dir);
-    else out.cores.push(...coresIn(dir, since));
+    else if (st.isDirectory()) out.cores.push(...coresIn(dir, since));
+    // A FIFO or a device is never opened: gdb would wait on it for ever.
+    else out.errors.push(`--cores ${dir}: not a core file or a folder`);
   }
   out.cores = [...new Set(out.cores)];
   return out;

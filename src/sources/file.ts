@@ -1,11 +1,16 @@
-// A log file on disk, plain or gzip, read as a stream of large chunks.
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+// A log named by its path, read as a stream of large chunks: a plain file, a pipe (a FIFO,
+// /dev/fd/N) read once in order, and either of them compressed (gzip, zstd, xz, lz4).
+import { createReadStream, openSync, readSync, closeSync, statSync, type Stats } from 'node:fs';
 import type { SourceKind } from '../types.js';
-import { CHUNK_BYTES, InputError, type Source } from './source.js';
+import { decompressed } from './decompress.js';
+import { isStream, readPipe } from './pipe.js';
+import { CHUNK_BYTES, InputError, type OpenContext, type Source } from './source.js';
+import { statQuiet } from './stat.js';
+import { textOnly } from './text-only.js';
 
 const SNIFF_BYTES = 8192;
 
+/** The first bytes of a regular file (never call it on a pipe: they would be lost to the reader). */
 export function sniff(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
@@ -17,47 +22,61 @@ export function sniff(path: string): Buffer {
   }
 }
 
-export function isGzip(head: Buffer): boolean {
-  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+function why(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'symbolic link loop';
+  return `cannot read (${code ?? (err as Error).message})`;
 }
 
-/** NUL bytes do not occur in text logs; a file with them is a core, an archive or an image. */
-export function looksBinary(head: Buffer): boolean {
-  return head.includes(0);
-}
-
-/** Checks the file can be read as a log; throws InputError naming the file and the problem. */
-export function checkLogFile(path: string): { gzip: boolean; size: number } {
+/** What the path is, or an InputError naming it and the problem. */
+function checkPath(path: string): Stats {
   let st;
   try {
     st = statSync(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message}`);
+    throw new InputError(`${path}: ${why(err)}`);
   }
   if (st.isDirectory()) throw new InputError(`${path}: is a folder`);
-  let head: Buffer;
-  try {
-    head = sniff(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: ${code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? (err as Error).message})`}`);
-  }
-  const gzip = isGzip(head);
-  if (!gzip && looksBinary(head)) throw new InputError(`${path}: binary file, not a log; skipped`);
-  return { gzip, size: st.size };
+  if (st.isSocket()) throw new InputError(`${path}: is a socket, not a file`);
+  if (st.isBlockDevice()) throw new InputError(`${path}: is a block device, not a log`);
+  return st;
 }
 
-export function fileSource(path: string, kind: SourceKind = 'file', extra: Partial<Source> = {}): Source {
+function readFile(path: string): AsyncIterable<Buffer> {
+  let fd;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new InputError(`${path}: ${why(err)}`);
+  }
+  return createReadStream('', { fd, highWaterMark: CHUNK_BYTES });
+}
+
+export interface FileOptions {
+  /** Found in a folder rather than named: a binary file or a missing unpacker is a note, not an
+   *  input error. */
+  found?: boolean;
+}
+
+async function* readLog(path: string, ctx: OpenContext, opts: FileOptions): AsyncGenerator<Buffer> {
+  const st = checkPath(path);
+  const raw = isStream(st) ? readPipe(path, ctx.signal) : readFile(path);
+  const note = (m: string) => ctx.note?.(m);
+  const text = decompressed(raw, { name: path, missing: (m) => ctx.note?.(m, opts.found ? undefined : 'input-error') });
+  yield* textOnly(text, { name: path, note, named: !opts.found });
+}
+
+export function fileSource(path: string, kind: SourceKind = 'file', extra: Partial<Source> = {}, opts: FileOptions = {}): Source {
+  const st = statQuiet(path);
+  const pipe = st !== undefined && isStream(st);
   return {
     kind,
     name: path,
     ...extra,
-    size: () => statSync(path, { throwIfNoEntry: false })?.size,
-    open(): AsyncIterable<Buffer> {
-      const { gzip } = checkLogFile(path);
-      const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-      return gzip ? stream.pipe(createGunzip({ chunkSize: 1 << 20 })) : stream;
-    },
+    // A pipe has no size, and cannot be read twice.
+    ...(pipe ? { pipe: true } : { size: () => statQuiet(path)?.size }),
+    open: (ctx: OpenContext = {}) => readLog(path, ctx, opts),
   };
 }

@@ -3,11 +3,12 @@
 // file or folder narrowed to a unit (`/var/log/journal/remote:clw-worker@*.service`), or a
 // `journalctl -o json` export read as a file. --since/--until go to journalctl, so the window is
 // cut on journald's own timestamps before a byte is read.
-import { accessSync, closeSync, constants, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandOutput } from './command.js';
 import { fileSource } from './file.js';
 import { InputError, type OpenContext, type Source } from './source.js';
+import { entryExists, statQuiet } from './stat.js';
 
 export interface JournalOptions {
   since?: number | null;
@@ -48,7 +49,7 @@ function isJournalFile(path: string): boolean {
 
 /** A path that exists as a folder or a journal file, as journalctl's --directory= or --file=. */
 function asJournalPath(path: string): { directory: string } | { file: string } | null {
-  const st = statSync(path, { throwIfNoEntry: false });
+  const st = statQuiet(path);
   if (st?.isDirectory()) return { directory: path };
   if (st?.isFile() && isJournalFile(path)) return { file: path };
   return null;
@@ -57,8 +58,8 @@ function asJournalPath(path: string): { directory: string } | { file: string } |
 /** Reads what the user gave --journal. A path that exists wins; then `PATH:UNIT`; then a unit. */
 export function journalTarget(target: string | undefined): JournalTarget {
   if (!target) return { kind: 'journalctl', name: 'journal' };
-  const st = statSync(target, { throwIfNoEntry: false });
-  if (st) {
+  // A link loop is there too: the reader names it.
+  if (statQuiet(target) || entryExists(target)) {
     const path = asJournalPath(target);
     return path ? { kind: 'journalctl', name: target, ...path } : { kind: 'export', file: target };
   }
@@ -169,7 +170,8 @@ export function journalSource(target: string | undefined, opts: JournalOptions =
     return {
       ...src,
       open(ctx: OpenContext = {}) {
-        const problem = exportFormatNote(t.file);
+        // A pipe is not sniffed: the bytes read would be lost to the reader.
+        const problem = src.pipe ? null : exportFormatNote(t.file);
         if (problem) throw new InputError(problem);
         return src.open(ctx);
       },

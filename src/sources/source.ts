@@ -23,6 +23,8 @@ export interface Source {
   bootTime?: number | null;
   /** Bytes on disk, when the source is a plain file. */
   size?(): number | undefined;
+  /** A pipe (a FIFO, /dev/fd/N): read once, in order; it cannot be reopened or followed. */
+  pipe?: boolean;
   /** Keeps producing until aborted (stdin, --follow, a live journal): events are handed over at once. */
   live?: boolean;
 }

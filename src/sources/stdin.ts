@@ -11,7 +11,8 @@ export function stdinSource(stream: NodeJS.ReadableStream = process.stdin, signa
   };
 }
 
-async function* readUntilAborted(stream: NodeJS.ReadableStream, signal?: AbortSignal): AsyncGenerator<Buffer> {
+/** The stream's chunks until it ends or `signal` aborts. */
+export async function* readUntilAborted(stream: NodeJS.ReadableStream, signal?: AbortSignal): AsyncGenerator<Buffer> {
   const queue: Buffer[] = [];
   let done = false;
   let failure: Error | null = null;

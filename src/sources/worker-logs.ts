@@ -1,10 +1,11 @@
 // `--worker-logs`: the named worker logs, or the default places OpenClaw writes them, with their
 // rotated siblings (worker.log.1, worker.log.2.gz, ...) as far back as --since reaches.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileSource } from './file.js';
 import { followSource } from './follow.js';
 import type { Source } from './source.js';
+import { statQuiet } from './stat.js';
 
 export const DEFAULT_WORKER_LOGS = ['/var/log/clw/worker.log', '/var/log/claw/worker.log'];
 
@@ -14,7 +15,8 @@ export interface WorkerLogs {
   notes: string[];
 }
 
-/** worker.log.1, worker.log.2.gz, ... newest first. */
+/** worker.log.1, worker.log.2.gz (or .zst, .xz, .lz4), ... newest first; regular files only (a
+ *  FIFO of that name would never end). */
 export function rotatedSiblings(path: string): string[] {
   const dir = dirname(path);
   const base = basename(path);
@@ -24,10 +26,10 @@ export function rotatedSiblings(path: string): string[] {
   } catch {
     return [];
   }
-  const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)(\\.gz)?$`);
+  const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)(\\.(?:gz|zst|xz|lz4))?$`);
   return names
     .map((n) => ({ n, m: pattern.exec(n) }))
-    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
+    .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null && isFile(join(dir, x.n)))
     .sort((a, b) => Number(a.m[1]) - Number(b.m[1]))
     .map((x) => join(dir, x.n));
 }
@@ -38,18 +40,33 @@ export function siblingsSince(path: string, since: number | null): { read: strin
   if (since === null) return { read: [], skipped: all.length };
   const read: string[] = [];
   for (const p of all) {
-    const mtime = statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    const mtime = statQuiet(p)?.mtimeMs ?? 0;
     if (mtime < since) break;
     read.push(p);
   }
   return { read: read.reverse(), skipped: all.length - read.length };
 }
 
+function isFile(p: string): boolean {
+  return statQuiet(p)?.isFile() ?? false;
+}
+
 /** A folder stands for the logs in it (*.log; their rotated siblings come with them). */
 function expandFolders(paths: string[], out: WorkerLogs): string[] {
   return paths.flatMap((p) => {
-    if (!statSync(p, { throwIfNoEntry: false })?.isDirectory()) return [p];
-    const logs = readdirSync(p).filter((n) => n.endsWith('.log')).sort().map((n) => join(p, n));
+    if (!statQuiet(p)?.isDirectory()) return [p];
+    let names: string[];
+    try {
+      names = readdirSync(p);
+    } catch (err) {
+      out.errors.push(`--worker-logs ${p}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      return [];
+    }
+    const named = names.filter((n) => n.endsWith('.log')).sort().map((n) => join(p, n));
+    // A FIFO named *.log in the folder would hold the run for ever: named, not opened.
+    const logs = named.filter(isFile);
+    const odd = named.filter((n) => !logs.includes(n) && !statQuiet(n)?.isDirectory());
+    if (odd.length) out.notes.push(`--worker-logs ${p}: not regular files, skipped: ${odd.join(', ')}`);
     if (!logs.length) out.errors.push(`--worker-logs ${p}: no *.log files in this folder`);
     return logs;
   });

@@ -13,5 +13,5 @@ let rules: CompiledRuleSet | null = null;
 export async function analyzePaths(paths: string[]): Promise<Report> {
   rules ??= loadConfiguredRules({}).ruleSet;
   const found = discover(paths);
-  return analyze({ sources: found.sources, cores: found.cores, rules, window: { since: null, until: null }, notes: found.errors });
+  return analyze({ sources: found.sources, cores: found.cores, rules, window: { since: null, until: null }, notes: [...found.errors, ...found.notes] });
 }
