@@ -5,7 +5,8 @@ import { hideBin } from 'yargs/helpers';
 import { SEVERITIES } from '../types.js';
 import { FORMATS, type Format } from '../report/index.js';
 import { runAnalyze, type Io } from './analyze-command.js';
-import { exitCodeFor, messageFor, UsageError } from './errors.js';
+import { EXIT, exitCodeFor, messageFor, UsageError } from './errors.js';
+import { why } from './output-file.js';
 import { runRules } from './rules-command.js';
 
 function io(): Io {
@@ -88,11 +89,15 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
 
 /** Runs the command line and exits with its code. */
 export function run(): void {
-  // `clw-diag … | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // `clw-diag … | head` closes the pipe early: that is the reader's choice, not an error.
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    // A full disk or a failing device under `> FILE`: the report is lost, which the user must know.
+    process.stderr.write(`clw-diag: standard output: cannot write the report: ${why(err)}\n`);
+    process.exit(EXIT.usage);
   });
+  // Nowhere is left to say that stderr failed; the exit code still tells.
+  process.stderr.on('error', () => {});
   main().then((code) => {
     process.exitCode = code;
     // Standard input may hold the loop open after a report on Ctrl-C.

@@ -4,12 +4,15 @@ import { accessSync, constants, rmSync, statSync, renameSync, writeFileSync } fr
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
-function why(err: unknown): string {
+/** A failed write or stat in words a user knows. */
+export function why(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EROFS') return 'read-only file system';
   if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'EPIPE') return 'the reader has gone';
+  if (code === 'EIO') return 'input/output error';
   return (err as Error).message;
 }
 
