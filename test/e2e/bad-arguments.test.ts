@@ -34,6 +34,26 @@ describe('--rules that holds no rules', () => {
   });
 });
 
+describe('other arguments', () => {
+  it('--config that is a device is refused, not read without end', async () => {
+    expectUsage(await clw([SAMPLE, '--config', '/dev/zero'], { timeout: 20_000 }), /^clw-diag: --config \/dev\/zero: not a file$/m);
+  });
+
+  it.each([
+    [['--until', '1h', '--until', '2h'], /^clw-diag: --until was given 2 times \("1h", "2h"\); give it once$/m],
+    [['--format', 'json', '--format', 'text'], /--format was given 2 times/],
+    [['--rules', 'rules', '--rules', 'rules'], /--rules was given 2 times/],
+  ])('a one-value option given twice (%j) is a usage error', async (args, message) => {
+    expectUsage(await clw([SAMPLE, ...args]), message);
+  });
+
+  it('--threshold may still be repeated', async () => {
+    const r = await clw([SAMPLE, '--threshold', 'gc_pause_ms=500', '--threshold', 'gc_pause_ms=600']);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(1);
+  });
+});
+
 describe('--since and --until that name no real time', () => {
   it.each([
     ['2026-13-45', 'there is no month 13'],
