@@ -39,6 +39,17 @@ export function checkOutput(path: string): void {
 }
 
 export function writeAtomically(path: string, text: string): void {
+  // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to, never replaced: a
+  // rename would put a plain file where the device was.
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st && !st.isFile()) {
+    try {
+      writeFileSync(path, text);
+    } catch (err) {
+      throw new UsageError(`--output ${path}: cannot write the report: ${why(err)}`);
+    }
+    return;
+  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, text);
