@@ -42,6 +42,7 @@ export function findCores(dirs: string[], since: number | null): FoundCores {
     const st = statSync(dir, { throwIfNoEntry: false });
     if (!st) out.errors.push(`--cores ${dir}: no such folder`);
     else if (st.isFile()) out.cores.push(dir);
+    else if (!st.isDirectory()) out.errors.push(`--cores ${dir}: not a folder or a core file`);
     else out.cores.push(...coresIn(dir, since));
   }
   out.cores = [...new Set(out.cores)];

@@ -40,6 +40,12 @@ describe('other arguments', () => {
     expectUsage(await clw([SAMPLE, '--config', '/dev/zero'], { timeout: 20_000 }), /^clw-diag: --config \/dev\/zero: not a file$/m);
   });
 
+  it('--cores naming a device is an error, not "no core dumps"', async () => {
+    const r = await clw(['--cores', '/dev/zero']);
+    expect(r.stderr).toMatch(/^clw-diag: --cores \/dev\/zero: not a folder or a core file$/m);
+    expect(r.exitCode).toBe(2);
+  });
+
   it.each([
     [['--until', '1h', '--until', '2h'], /^clw-diag: --until was given 2 times \("1h", "2h"\); give it once$/m],
     [['--format', 'json', '--format', 'text'], /--format was given 2 times/],
