@@ -5,7 +5,8 @@ import { hideBin } from 'yargs/helpers';
 import { SEVERITIES } from '../types.js';
 import { FORMATS, type Format } from '../report/index.js';
 import { runAnalyze, type Io } from './analyze-command.js';
-import { exitCodeFor, messageFor, UsageError } from './errors.js';
+import { EXIT, exitCodeFor, messageFor, UsageError } from './errors.js';
+import { why } from './output-file.js';
 import { runRules } from './rules-command.js';
 import { parseGdbTimeout } from './options.js';
 import { escapeControl } from '../text/escape-control.js';
@@ -15,7 +16,19 @@ function io(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
 }
 
-export async function main(argv = hideBin(process.argv)): Promise<number> {
+/** Options that take one value: yargs makes a repeated one an array, which nothing downstream
+ *  expects (`--until 1h --until 2h` failed as a bug). Which one was meant is not for us to guess. */
+const SINGLE_VALUED = ['since', 'until', 'format', 'output', 'fail-on', 'top', 'rules', 'config', 'dmesg', 'journal', 'cores', 'exe', 'gdb-timeout', 'file'];
+
+function refuseRepeats(argv: Record<string, unknown>): void {
+  for (const name of SINGLE_VALUED) {
+    const v = argv[name];
+    if (Array.isArray(v)) throw new UsageError(`--${name} was given ${v.length} times (${v.map((x) => JSON.stringify(String(x))).join(', ')}); give it once`);
+  }
+}
+
+/** `streams` lets a test run the command line in its own process, on streams of its own. */
+export async function main(argv = hideBin(process.argv), streams: Io = io()): Promise<number> {
   let code = 0;
   const parser = yargs(protectStdin(argv))
     .scriptName('clw-diag')
@@ -27,7 +40,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       .option('config', { type: 'string', describe: 'settings file (default /etc/clw-diag/config.toml when present): [thresholds] and [rules] dirs' })
       .option('threshold', { type: 'string', array: true, describe: 'NAME=VALUE, e.g. gc_pause_ms=500 (repeatable; see config/defaults.toml)' })
       .option('format', { choices: ['text', 'json'] as const, default: 'text' as const }),
-    async (a) => { code = await runRules({ action: a.action, rules: a.rules, rulesDir: a['rules-dir'], config: a.config, threshold: a.threshold, format: a.format }, io()); })
+    async (a) => { code = await runRules({ action: a.action, rules: a.rules, rulesDir: a['rules-dir'], config: a.config, threshold: a.threshold, format: a.format }, streams); })
     .command('core <file>', 'read one core dump: the crash, its backtrace and signature', (y) => y
       .positional('file', { type: 'string', demandOption: true, describe: 'the core file' })
       .option('exe', { type: 'string', describe: 'the executable that dumped it (default: read from the core)' })
@@ -40,7 +53,7 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
       code = await runAnalyze({
         paths: [], coreFiles: [restoreStdin(a.file)], exe: a.exe, gdbTimeout: parseGdbTimeout(a['gdb-timeout']),
         format: a.format, output: a.output, failOn: a['fail-on'], rules: a.rules,
-      }, io());
+      }, streams);
     })
     .command('$0 [paths..]', 'analyse files or folders', (y) => y
       .positional('paths', { type: 'string', array: true, describe: 'log files or folders ("-" for standard input)' })
@@ -70,8 +83,9 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
         since: a.since, until: a.until,
         format: a.format, output: a.output, failOn: a['fail-on'], top: a.top, rules: a.rules,
         rulesDir: a['rules-dir'], config: a.config, threshold: a.threshold,
-      }, io());
+      }, streams);
     })
+    .middleware(refuseRepeats, true)
     .strict()
     .help()
     .version()
@@ -82,20 +96,24 @@ export async function main(argv = hideBin(process.argv)): Promise<number> {
     return code;
   } catch (err) {
     const exit = exitCodeFor(err);
-    process.stderr.write(`clw-diag: ${escapeControl(restoreInMessage(messageFor(err)))}\n`);
-    if (exit === 3) process.stderr.write(`clw-diag: this is a bug; please report it with the command you ran\n${(err as Error).stack ?? ''}\n`);
-    else process.stderr.write(`Run 'clw-diag --help' for usage.\n`);
+    streams.stderr.write(`clw-diag: ${escapeControl(restoreInMessage(messageFor(err)))}\n`);
+    if (exit === 3) streams.stderr.write(`clw-diag: this is a bug; please report it with the command you ran\n${(err as Error).stack ?? ''}\n`);
+    else streams.stderr.write(`Run 'clw-diag --help' for usage.\n`);
     return exit;
   }
 }
 
 /** Runs the command line and exits with its code. */
 export function run(): void {
-  // `clw-diag … | head` closes the pipe early: that is the reader's choice, not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // `clw-diag … | head` closes the pipe early: that is the reader's choice, not an error.
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    // A full disk or a failing device under `> FILE`: the report is lost, which the user must know.
+    process.stderr.write(`clw-diag: standard output: cannot write the report: ${why(err)}\n`);
+    process.exit(EXIT.usage);
   });
+  // Nowhere is left to say that stderr failed; the exit code still tells.
+  process.stderr.on('error', () => {});
   main().then((code) => {
     process.exitCode = code;
     // Standard input may hold the loop open after a report on Ctrl-C.

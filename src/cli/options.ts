@@ -1,7 +1,7 @@
 // Options shared by the commands: time window, colour, rules folder.
-import { existsSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseTimeBound } from '../records/time.js';
+import { parseTimeBound, timeBoundProblem } from '../records/time.js';
 import type { TimeWindow } from '../types.js';
 import { UsageError } from './errors.js';
 
@@ -28,6 +28,8 @@ export function parseWindow(since: string | undefined, until: string | undefined
   const read = (flag: string, v: string | undefined): number | null => {
     if (v === undefined || v === '') return null;
     const t = parseTimeBound(v, now);
+    const problem = t === null ? timeBoundProblem(v, now) : null;
+    if (problem) throw new UsageError(`--${flag} ${JSON.stringify(v)}: ${problem}`);
     if (t === null) throw new UsageError(`--${flag} ${JSON.stringify(v)}: expected a duration like 1h, 30m, 2d or an ISO time like 2026-11-20T10:00:00Z`);
     return t;
   };
@@ -57,8 +59,20 @@ export function useColor(stream: NodeJS.WriteStream, env = process.env): boolean
   return Boolean(stream.isTTY);
 }
 
+/** --rules: a folder holding at least one .yaml file, or one rule file. Anything else (a device,
+ *  an empty folder) would load no rules and report "No incidents": a mistake, said as one. */
 export function rulesDir(option: string | undefined): string {
   const dir = option ?? DEFAULT_RULES_DIR;
-  if (!existsSync(dir)) throw new UsageError(`--rules ${dir}: no such file or folder`);
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new UsageError(`--rules ${dir}: no such file or folder`);
+  if (st.isFile()) return dir;
+  if (!st.isDirectory()) throw new UsageError(`--rules ${dir}: not a folder or a rule file`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new UsageError(`--rules ${dir}: cannot read the folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!names.some((n) => /\.ya?ml$/.test(n))) throw new UsageError(`--rules ${dir}: no rules in the folder (no .yaml files)`);
   return dir;
 }

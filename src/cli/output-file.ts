@@ -12,7 +12,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
-function why(err: unknown): string {
+export function why(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
@@ -21,6 +21,8 @@ function why(err: unknown): string {
   if (code === 'EDQUOT') return 'disk quota exceeded';
   if (code === 'ENXIO') return 'nothing is reading it (a socket, or a FIFO without a reader)';
   if (code === 'ELOOP') return 'too many levels of symbolic links';
+  if (code === 'EPIPE') return 'the reader has gone';
+  if (code === 'EIO') return 'input/output error';
   return (err as Error).message;
 }
 

@@ -25,8 +25,11 @@ export function readSiteConfig(path: string | undefined, defaultPath = process.e
   if (!file) return { thresholds: {}, rules: { dirs: [] }, file: null };
   let text: string;
   try {
+    // A device or a pipe would be read without end (`--config /dev/zero`); a settings file is a file.
+    if (!statSync(file).isFile()) throw new UsageError(`--config ${file}: not a file`);
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`--config ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`}`);
   }
   let doc: unknown;

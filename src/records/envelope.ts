@@ -4,7 +4,7 @@ import type { LogRecord } from '../types.js';
 import { bundledFormats, readHead, type FormatHead } from './formats.js';
 import { readJournalJson } from './journal-json.js';
 import { readStructured } from './structured.js';
-import { readLeadingTime, type TimeContext } from './time.js';
+import { placeable, readLeadingTime, type TimeContext } from './time.js';
 
 // `host process[pid]: ` after a syslog time; `process[pid]: ` or `process[pid=N]: ` after an ISO time.
 // A host is a hostname or an address, never `[clw]` or a word ending in a colon.
@@ -57,6 +57,9 @@ export function parseEnvelope(raw: string, source: string, line: number, opts: E
     rec.worker ??= outer.worker;
     rec.level ??= outer.level;
   }
+  // Every shape of stamp passes here: one beyond what a Date holds (a dmesg `[secs]` of 20 digits,
+  // an epoch in the far future) makes the line timeless rather than failing the source.
+  rec.time = placeable(rec.time);
   return rec;
 }
 

@@ -1,5 +1,6 @@
 // One line of `journalctl -o json`: journald's fields become the envelope, not only MESSAGE.
 import type { LogRecord } from '../types.js';
+import { placeable } from './time.js';
 
 const PRIORITY_LEVEL = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
 
@@ -29,7 +30,8 @@ export function readJournalJson(raw: string, source: string, line: number): LogR
   const micros = fields.__REALTIME_TIMESTAMP ?? fields._SOURCE_REALTIME_TIMESTAMP;
   const rec: LogRecord = {
     source, line, raw, text: message, fields,
-    time: micros && /^\d+$/.test(micros) ? Math.floor(Number(micros) / 1000) : null,
+    // A stamp no Date can hold (a corrupt field) leaves the line timeless, not lost.
+    time: micros && /^\d+$/.test(micros) ? placeable(Math.floor(Number(micros) / 1000)) : null,
   };
   const pid = fields._PID ?? fields.COREDUMP_PID ?? fields.SYSLOG_PID;
   if (pid && /^\d+$/.test(pid)) rec.pid = Number(pid);

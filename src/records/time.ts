@@ -25,6 +25,14 @@ const SYSLOG = /^(\p{L}{3,5}\.?) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{
 const DMESG_CTIME = /^\[(?:\p{L}{2,4}\.?) (\p{L}{3,5}\.?) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\][ \t]*/u;
 const DMESG_MONO = /^\[\s*(\d+)\.(\d+)\][ \t]*/;
 
+/** A JavaScript Date spans 100 million days either side of 1970; a time beyond cannot be printed. */
+const MAX_TIME_MS = 8.64e15;
+
+/** The time when a Date can hold it, else null: a line whose stamp cannot be placed is timeless. */
+export function placeable(t: number | null | undefined): number | null {
+  return typeof t === 'number' && Number.isFinite(t) && Math.abs(t) <= MAX_TIME_MS ? t : null;
+}
+
 function fractionMs(frac: string | undefined): number {
   return frac ? Number((frac + '000').slice(0, 3)) : 0;
 }
@@ -140,15 +148,41 @@ export function parseTimeText(text: string, format: (typeof TIME_FORMATS)[number
 const RELATIVE = /^(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)$/;
 const RELATIVE_MS: Record<string, number> = { s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
-/** `--since` / `--until`: 1h, 30m, 2d (before now) or an ISO time. Null when it is neither. */
+const BOUND_FIELDS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?)?/;
+const BOUND_ZONE = /^\s*([+-])(\d{2}):?(\d{2})?$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Why a `--since` / `--until` value names no real time (month 13, 25 o'clock, a year no Date
+ *  holds), or null. Date would roll these over silently: 2026-13-45 would become 2027-02-14. */
+export function timeBoundProblem(value: string, now = Date.now()): string | null {
+  const v = value.trim();
+  const rel = RELATIVE.exec(v);
+  if (rel) return placeable(now - Number(rel[1]) * RELATIVE_MS[rel[2]]) === null ? 'too far back to be a time' : null;
+  const m = BOUND_FIELDS.exec(v);
+  if (!m) return /^\d{5,}-\d{2}-\d{2}/.test(v) ? 'the year is out of range' : null;
+  const [y, mo, d] = [+m[1], +m[2], +m[3]];
+  if (mo < 1 || mo > 12) return `there is no month ${mo}`;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const days = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1];
+  if (d < 1 || d > days) return `month ${mo} of ${y} has no day ${d}`;
+  if (m[4] !== undefined && +m[4] > 23) return `there is no hour ${+m[4]}`;
+  if (m[5] !== undefined && +m[5] > 59) return `there is no minute ${+m[5]}`;
+  if (m[6] !== undefined && +m[6] > 59) return `there is no second ${+m[6]}`;
+  const zone = BOUND_ZONE.exec(v.slice(m[0].length));
+  if (zone && (+zone[2] > 14 || +(zone[3] ?? 0) > 59)) return `there is no time zone ${v.slice(m[0].length).trim()}`;
+  return null;
+}
+
+/** `--since` / `--until`: 1h, 30m, 2d (before now) or an ISO time. Null when it is neither, or names
+ *  no real time (see timeBoundProblem). */
 export function parseTimeBound(value: string, now = Date.now()): number | null {
   const v = value.trim();
+  if (timeBoundProblem(v, now) !== null) return null;
   const rel = RELATIVE.exec(v);
   if (rel) return now - Number(rel[1]) * RELATIVE_MS[rel[2]];
   if (v === 'now') return now;
   if (!/^\d{4}-\d{2}-\d{2}/.test(v)) return null;
   const lead = readLeadingTime(v.length === 10 ? `${v}T00:00:00 ` : `${v} `);
-  if (lead && lead.length >= v.length) return lead.time;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : t;
+  if (lead && lead.length >= v.length) return placeable(lead.time);
+  return placeable(Date.parse(v));
 }

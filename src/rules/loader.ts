@@ -23,6 +23,7 @@ export function ruleFiles(dir: string): string[] {
   const st = statSync(dir, { throwIfNoEntry: false });
   if (!st) throw new Error(`rules folder ${dir} does not exist`);
   if (st.isFile()) return [dir];
+  if (!st.isDirectory()) throw new Error(`rules ${dir} is neither a folder nor a file`);
   return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
 }
 

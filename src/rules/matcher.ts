@@ -133,15 +133,16 @@ export class Matcher {
     const max = this.opts.maxLineLength ?? 65_536;
     let end = Math.min(lineEnd, lineStart + max);
     if (end > lineStart && this.buf[end - 1] === 13) end--;
-    const text = this.buf.toString('utf8', lineStart, end);
-    if (!this.warnedUtf8 && text.includes('\uFFFD')) {
-      this.warnedUtf8 = true;
-      this.opts.onNote?.(`${this.opts.source}: line ${this.lineNo} is not valid UTF-8; shown with replacement characters`);
-    }
-    return text;
+    return this.buf.toString('utf8', lineStart, end);
   }
 
+  /** A line read as a record, from the chunk or from the lines kept from the chunk before: said once
+   *  when it is not valid UTF-8, with its own number, wherever the chunks were cut. */
   private record(raw: string, line: number): LogRecord {
+    if (!this.warnedUtf8 && raw.includes('\uFFFD')) {
+      this.warnedUtf8 = true;
+      this.opts.onNote?.(`${this.opts.source}: line ${line} is not valid UTF-8; shown with replacement characters`);
+    }
     return parseEnvelope(raw, this.opts.source, line, this.opts.envelope);
   }
 
@@ -291,7 +292,7 @@ export class Matcher {
     }
     this.tail = [...this.tail, ...lines].slice(-TAIL_LINES);
     for (let i = this.tail.length - 1; i >= Math.max(0, this.tail.length - TIME_LOOKBACK_LINES); i--) {
-      const t = this.record(this.tail[i], 0).time;
+      const t = parseEnvelope(this.tail[i], this.opts.source, 0, this.opts.envelope).time;
       if (t !== null) { this.lastTime = t; break; }
     }
   }

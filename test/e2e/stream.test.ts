@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { clw } from './cli.js';
-import { kernelOomLines } from './journal-fixture.js';
 
 const CRASH = 'clw-worker[pid=812]: FATAL: clw-worker-crash detected. Exit code: 139, Signal: 11 (SIGSEGV at 0x0)\n';
 const RESPAWN = 'Supervisor: Respawning worker... (attempt 1/10)\n';
@@ -77,18 +77,21 @@ describe('--stream', () => {
     expect(r.exitCode).toBe(1);
   });
 
-  it('keeps a kernel OOM report whole when a slow pipe delivers it in pieces: it waits for the kill line', async () => {
-    const child = clw(['--stream', '--format', 'json']);
-    const lines = kernelOomLines(4242).map((l) => `2026-11-20T10:02:00.000Z node-3 kernel: ${l}\n`);
-    for (let i = 0; i < lines.length; i += 3) {
-      child.stdin!.write(lines.slice(i, i + 3).join(''));
-      await new Promise((r) => setTimeout(r, 80)); // longer than the 40 ms quiet time
+  it('keeps a kernel OOM report whole when a slow pipe delivers it a line every 60 ms: it waits for the kill line', async () => {
+    const all = readFileSync('samples/kernel-oom-kill/kern.log', 'utf8').split('\n');
+    const first = all.findIndex((l) => l.includes('invoked oom-killer'));
+    const last = all.findIndex((l) => l.includes('Killed process'));
+    const child = clw(['--stream', '--format', 'json'], { env: { CLW_DIAG_NOW: '2026-11-23T00:00:00Z' } });
+    for (const line of all.slice(first, last + 1)) {
+      child.stdin!.write(line + '\n');
+      await new Promise((r) => setTimeout(r, 60)); // longer than the 40 ms quiet time
     }
     child.stdin!.end();
     const out = (await child).stdout.trim().split('\n').map((l) => JSON.parse(l));
     const report = out.pop();
     expect(report.summary.events).toBe(1);
-    expect(report.incidents.map((i: { category: string; subjects: { pids: number[] } }) => [i.category, i.subjects.pids])).toEqual([['oom.killed', [4242]]]);
-    expect(out.map((u) => [u.event, u.facts.pid])).toEqual([['opened', 4242]]);
-  });
+    expect(report.incidents.map((i: { category: string; subjects: { pids: number[] }; evidence: unknown[] }) => [i.category, i.subjects.pids, i.evidence.length]))
+      .toEqual([['oom.killed', [7719], last - first + 1]]);
+    expect(out.map((u) => [u.event, u.facts.pid])).toEqual([['opened', 7719]]);
+  }, 30_000);
 });

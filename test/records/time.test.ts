@@ -52,6 +52,13 @@ describe('parseTimeBound', () => {
     expect(parseTimeBound('yesterday', now)).toBeNull();
     expect(parseTimeBound('5 parsecs', now)).toBeNull();
   });
+  it('rejects dates a Date would roll over, and times no Date holds', () => {
+    expect(parseTimeBound('2026-13-45', now)).toBeNull();
+    expect(parseTimeBound('2026-02-29', now)).toBeNull();
+    expect(parseTimeBound('2026-11-20T24:00:00Z', now)).toBeNull();
+    expect(parseTimeBound('99999999999d', now)).toBeNull();
+    expect(parseTimeBound('2024-02-29', now)).toBe(new Date(2024, 1, 29).getTime());
+  });
 });
 
 describe('times in the host locale and in program formats', () => {

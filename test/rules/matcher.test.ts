@@ -126,4 +126,13 @@ describe('Matcher', () => {
     expect(events).toHaveLength(1);
     expect(notes.join()).toMatch(/not valid UTF-8/);
   });
+
+  it('names the line that is not valid UTF-8, however the input was cut', async () => {
+    // Line 1 is read only when the match on line 2, which has no time, looks back for one.
+    const text = Buffer.concat([Buffer.from([0x80]), Buffer.from('2026-11-20T10:00:00Z starting\nFATAL: clw-worker-crash detected. Exit code: 139\n')]);
+    for (const chunk of [1 << 20, 1, 40]) {
+      const { notes } = await scanText(ruleSet(crash), text, chunk);
+      expect(notes, `chunks of ${chunk}`).toEqual(['t.log: line 1 is not valid UTF-8; shown with replacement characters']);
+    }
+  });
 });
