@@ -260,23 +260,28 @@ class Tail {
       await copy.fh.close();
       this.remember(gen);
     }
-    return (yield* this.readMissed(copy.mtimeMs, undefined, copy.name)) || got;
+    return (yield* this.readMissed(copy.mtimeMs, undefined, copy)) || got;
   }
 
   /** Reads the rotated files written at or after `since`, oldest first, each past what was read of
    * it already. */
-  private async *readMissed(since: number, old?: Track, copy?: string): AsyncGenerator<Buffer, boolean> {
+  private async *readMissed(since: number, old?: Track, copy?: { ino: number; dev: number }): AsyncGenerator<Buffer, boolean> {
     let got = false;
-    for (const name of await newerSiblings(this.path, since, (ino, dev) => this.holding(ino, dev, old))) {
-      if (name === copy) continue; // read already
-      const fh = await open(name, 'r').catch(() => null);
-      if (!fh) continue;
-      const st = await fh.stat();
-      if (this.holding(st.ino, st.dev, old)) {
-        await fh.close();
-        continue;
+    for (let round = 0; round < 8; round++) {
+      let moved = false;
+      for (const sib of await newerSiblings(this.path, since, (ino, dev) => this.holding(ino, dev, old), copy)) {
+        const fh = await open(sib.name, 'r').catch(() => null);
+        if (!fh) continue;
+        const st = await fh.stat();
+        if (!(st.ino === sib.ino && st.dev === sib.dev)) {
+          // Another rotation shifted the names meanwhile: look again (what was read is skipped).
+          await fh.close();
+          moved = true;
+          break;
+        }
+        got = (yield* this.readRest(sib.name, fh, { head: EMPTY, pos: 0, seen: EMPTY })) || got;
       }
-      got = (yield* this.readRest(name, fh, { head: EMPTY, pos: 0, seen: EMPTY })) || got;
+      if (!moved) break;
     }
     return got;
   }
@@ -310,6 +315,12 @@ class Tail {
 
   private remember(gen: Generation): void {
     if (!gen.head.length) return;
+    // One entry per content (as far as read), so the list covers PAST rotations, not PAST reads.
+    const same = this.past.findIndex((p) => p.head.equals(gen.head));
+    if (same >= 0) {
+      if (this.past[same]!.pos > gen.pos) return;
+      this.past.splice(same, 1);
+    }
     this.past.unshift(gen);
     this.past.length = Math.min(this.past.length, PAST);
   }

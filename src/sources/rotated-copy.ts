@@ -31,7 +31,7 @@ export async function holds(fh: FileHandle, size: number, gen: Generation): Prom
 /** Compressed rotations are not read: their bytes are not lines. */
 const COMPRESSED = /\.(gz|xz|zst|bz2|lz4|zip|Z)$/;
 
-interface Sibling { name: string; mtimeMs: number; size: number; ino: number; dev: number }
+export interface Sibling { name: string; mtimeMs: number; size: number; ino: number; dev: number }
 
 /** The plain files named like a rotation of `path` (PATH.1, PATH-20261203, PATH_old). */
 async function siblings(path: string): Promise<Sibling[]> {
@@ -43,33 +43,42 @@ async function siblings(path: string): Promise<Sibling[]> {
   return found.filter((f) => f.st?.isFile()).map(({ name, st }) => ({ name, mtimeMs: st!.mtimeMs, size: st!.size, ino: st!.ino, dev: st!.dev }));
 }
 
-/** Siblings of `path` written to at or after `since`, oldest first, but for those `skip` rejects:
- * generations of the path that went by between two looks (a second rotation before the first was
- * noticed). */
-export async function newerSiblings(path: string, since: number, skip: (ino: number, dev: number) => boolean): Promise<string[]> {
-  return (await siblings(path))
-    .filter((f) => f.mtimeMs >= since && !skip(f.ino, f.dev))
-    .sort((a, b) => a.mtimeMs - b.mtimeMs)
-    .slice(0, CANDIDATES)
-    .map((f) => f.name);
+/** Oldest first: by the time of their last write, and within one clock tick (copies made in a
+ * burst) by their numbers, PATH.2 before PATH.1. */
+function oldestFirst(a: Sibling, b: Sibling): number {
+  if (a.mtimeMs !== b.mtimeMs) return a.mtimeMs - b.mtimeMs;
+  const [na, nb] = [/\.(\d+)$/.exec(a.name)?.[1], /\.(\d+)$/.exec(b.name)?.[1]];
+  return na && nb ? Number(nb) - Number(na) : a.name < b.name ? -1 : 1;
+}
+
+/** Siblings of `path` written to at or after `since` (and after the file `after`), oldest first,
+ * but for those `skip` rejects: generations of the path that went by between two looks (a second
+ * rotation before the first was noticed). */
+export async function newerSiblings(path: string, since: number, skip: (ino: number, dev: number) => boolean, after?: { ino: number; dev: number }): Promise<Sibling[]> {
+  const sorted = (await siblings(path)).filter((f) => f.mtimeMs >= since).sort(oldestFirst);
+  const at = sorted.findIndex((f) => f.ino === after?.ino && f.dev === after.dev);
+  return sorted
+    .slice(at + 1)
+    .filter((f) => !skip(f.ino, f.dev))
+    .slice(0, CANDIDATES);
 }
 
 /** The newest sibling of `path` holding `gen` (not one `skip` rejects: the files already held),
  * opened; null when there is none. A copy shorter than `gen.pos` with the same first bytes was made
  * before the follower's last read (it read on until the truncation): it holds nothing unread, and
  * comes back with `size` below `gen.pos`. */
-export async function findCopy(path: string, gen: Generation, skip: (ino: number, dev: number) => boolean): Promise<{ name: string; fh: FileHandle; size: number; mtimeMs: number } | null> {
+export async function findCopy(path: string, gen: Generation, skip: (ino: number, dev: number) => boolean): Promise<{ name: string; fh: FileHandle; size: number; mtimeMs: number; ino: number; dev: number } | null> {
   if (!gen.head.length) return null; // nothing read, nothing to recognise it by
   const newest = (await siblings(path))
     .filter((f) => !skip(f.ino, f.dev) && f.size >= gen.head.length)
-    .sort((a, b) => b.mtimeMs - a.mtimeMs)
+    .sort((a, b) => oldestFirst(b, a))
     .slice(0, CANDIDATES);
   for (const { name } of newest) {
     const fh = await open(name, 'r').catch(() => null);
     if (!fh) continue;
     const st = await fh.stat();
     const read = st.size < gen.pos ? { head: gen.head, pos: st.size, seen: EMPTY } : gen;
-    if (!skip(st.ino, st.dev) && (await holds(fh, st.size, read))) return { name, fh, size: st.size, mtimeMs: st.mtimeMs };
+    if (!skip(st.ino, st.dev) && (await holds(fh, st.size, read))) return { name, fh, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev };
     await fh.close();
   }
   return null;
