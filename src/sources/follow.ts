@@ -267,8 +267,10 @@ class Tail {
    * it already. */
   private async *readMissed(since: number, old?: Track, copy?: { ino: number; dev: number }): AsyncGenerator<Buffer, boolean> {
     let got = false;
+    // Until a look finds nothing new: a file being renamed while the folder is listed can be
+    // missing from that listing.
     for (let round = 0; round < 8; round++) {
-      let moved = false;
+      let again = false;
       for (const sib of await newerSiblings(this.path, since, (ino, dev) => this.holding(ino, dev, old), copy)) {
         const fh = await open(sib.name, 'r').catch(() => null);
         if (!fh) continue;
@@ -276,12 +278,12 @@ class Tail {
         if (!(st.ino === sib.ino && st.dev === sib.dev)) {
           // Another rotation shifted the names meanwhile: look again (what was read is skipped).
           await fh.close();
-          moved = true;
+          again = true;
           break;
         }
-        got = (yield* this.readRest(sib.name, fh, { head: EMPTY, pos: 0, seen: EMPTY })) || got;
+        if (yield* this.readRest(sib.name, fh, { head: EMPTY, pos: 0, seen: EMPTY })) got = again = true;
       }
-      if (!moved) break;
+      if (!again) break;
     }
     return got;
   }

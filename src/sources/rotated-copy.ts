@@ -67,8 +67,21 @@ export async function newerSiblings(path: string, since: number, skip: (ino: num
  * opened; null when there is none. A copy shorter than `gen.pos` with the same first bytes was made
  * before the follower's last read (it read on until the truncation): it holds nothing unread, and
  * comes back with `size` below `gen.pos`. */
-export async function findCopy(path: string, gen: Generation, skip: (ino: number, dev: number) => boolean): Promise<{ name: string; fh: FileHandle; size: number; mtimeMs: number; ino: number; dev: number } | null> {
+export async function findCopy(path: string, gen: Generation, skip: (ino: number, dev: number) => boolean): Promise<Copy | null> {
   if (!gen.head.length) return null; // nothing read, nothing to recognise it by
+  // A name being shifted (PATH.1 -> PATH.2) while the folder is listed can be missing from the
+  // listing: looked for again a moment later before giving up.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, 20));
+    const copy = await lookForCopy(path, gen, skip);
+    if (copy) return copy;
+  }
+  return null;
+}
+
+interface Copy { name: string; fh: FileHandle; size: number; mtimeMs: number; ino: number; dev: number }
+
+async function lookForCopy(path: string, gen: Generation, skip: (ino: number, dev: number) => boolean): Promise<Copy | null> {
   const newest = (await siblings(path))
     .filter((f) => !skip(f.ino, f.dev) && f.size >= gen.head.length)
     .sort((a, b) => oldestFirst(b, a))
