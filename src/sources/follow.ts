@@ -299,9 +299,10 @@ class Tail {
         const { bytesRead } = await fh.read(this.buf, 0, CHUNK_BYTES, pos);
         if (!bytesRead) break;
         const fresh = Buffer.from(this.buf.subarray(0, bytesRead));
-        if (pos === 0) head = fresh.subarray(0, CHECK_BYTES);
+        // Copies: a view would keep the whole chunk alive as long as it is remembered.
+        if (pos === 0) head = Buffer.from(fresh.subarray(0, CHECK_BYTES));
         pos += bytesRead;
-        seen = fresh.subarray(Math.max(0, bytesRead - CHECK_BYTES));
+        seen = Buffer.from(fresh.subarray(Math.max(0, bytesRead - CHECK_BYTES)));
         this.endsWithNewline = fresh[bytesRead - 1] === 10;
         yield fresh;
       }
