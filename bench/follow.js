@@ -1,11 +1,13 @@
 // Follow mode: how fast `clw-diag --follow` keeps up with a writer, and how soon after a line is
 // appended to a followed file its incident prints.
 //
-//   node bench/follow.js [--seconds N] [--max-mib N] [--lines N]
+//   node bench/follow.js [--seconds N] [--max-mib N] [--lines N] [--rotate-lines N] [--rotations N]
 //
-//   --seconds N   how long the writer appends as fast as it can (default 3)
-//   --max-mib N   ...or until it has written this much (default 512), to spare the disk
-//   --lines N     failure lines timed for latency, per kind of rule (default 40)
+//   --seconds N       how long the writer appends as fast as it can (default 3)
+//   --max-mib N       ...or until it has written this much (default 512), to spare the disk
+//   --lines N         failure lines timed for latency, per kind of rule (default 40)
+//   --rotate-lines N  lines written in each rotation run (default 1,000,000)
+//   --rotations N     rotations in each rotation run (default 10)
 //
 // Throughput, twice: a writer process appends as fast as it can, once in 64 KiB writes (what
 // clw-diag can take at most: the writer is far faster) and once one line per write, as a logger
@@ -13,11 +15,16 @@
 // writer stops, clw-diag gets SIGTERM, reads what is left and prints the report.
 // The rate is the lines written over the time from the writer's start to the report; the report's
 // sources[].lines and summary.events must equal what was written. Exits 1 when they do not.
+//
+// Then rotations (follow-rotation.js): rename, copytruncate and the two back to back, at 100,000
+// lines/s and flat out, every line numbered and counted; exits 1 when a line was read twice, or
+// when a line still on disk was lost at 100,000 lines/s.
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printRotations, rotationRuns, rotationsOk } from './follow-rotation.js';
 import { delaySummary } from './stats.js';
 
 const MEASURE = fileURLToPath(new URL('./measure.js', import.meta.url));
@@ -147,8 +154,11 @@ async function main() {
     }
     console.log(`follow latency: from appending a failure line to its incident line on stdout, ${n} incidents each`);
     for (const [kind, r] of Object.entries(lat)) console.log(`  ${`${kind} rule:`.padEnd(16)}median ${r.medianMs} ms, worst ${r.worstMs} ms`);
-    console.log(JSON.stringify({ bench: 'follow', seconds, maxMiB, ...summary, latency: lat, node: process.version }));
-    return Object.values(runs).every((t) => t.ok) ? 0 : 1;
+    const rotateLines = arg('rotate-lines', 1_000_000);
+    const rotations = rotateLines ? await rotationRuns({ lines: rotateLines, rotations: arg('rotations', 10) }) : [];
+    if (rotations.length) printRotations(rotations);
+    console.log(JSON.stringify({ bench: 'follow', seconds, maxMiB, ...summary, latency: lat, rotations, node: process.version }));
+    return Object.values(runs).every((t) => t.ok) && rotationsOk(rotations) ? 0 : 1;
   } finally {
     for (const child of running) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

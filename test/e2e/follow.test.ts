@@ -1,6 +1,7 @@
 // `clw-diag --follow` as a user runs it: a writer appends to the log while the built CLI watches;
 // incidents print as they come, the log is rotated and truncated under it, and SIGTERM or Ctrl-C
 // prints the report with every line counted once.
+import { appendFileSync, copyFileSync, renameSync, truncateSync } from 'node:fs';
 import { copyFile, open, rename, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,22 @@ async function append(fh: FileHandle, text: string) {
 }
 
 const jsonLines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+
+/** logrotate's steps, done at once (synchronously, as fast as the disk goes): the numbered copies
+ * shift up, then the log is renamed or copied and truncated. */
+function shift(path: string, upTo: number) {
+  for (let n = upTo; n >= 1; n--) renameSync(`${path}.${n}`, `${path}.${n + 1}`);
+}
+
+/** Stops clw-diag and checks that every line was counted once: the line count, and each crash line
+ * (one pid each, one incident each) counted exactly once. */
+async function reportOf(child: ReturnType<typeof clw>) {
+  child.kill('SIGTERM');
+  const r = await child;
+  const report = jsonLines(r.stdout).pop();
+  const counts = Object.fromEntries(report.incidents.map((i: { facts: { pid: number }; count: number }) => [i.facts.pid, i.count]));
+  return { lines: report.sources[0].lines, events: report.summary.events, counts, stderr: r.stderr };
+}
 
 describe('--follow', () => {
   it('prints incidents while the log grows, across a rotation and a truncation, and the report on SIGTERM', async () => {
@@ -62,6 +79,50 @@ describe('--follow', () => {
     expect(report.incidents).toHaveLength(6);
     expect(r.stderr.match(/rotated|truncated/g)).toEqual(['rotated', 'truncated']);
     expect(r.exitCode).toBe(1);
+  }, 60_000);
+
+  it('counts every line once when a rename rotation is followed at once by a copytruncate of the new log', async () => {
+    const path = join(tempDir(), 'worker.log');
+    await writeFile(path, crash(5001));
+    const child = clw(['--follow', path, '--format', 'json']);
+    const out = collect(child.stdout!);
+    await out.waitFor(/\(pid 5001\)/);
+    // 20,000 lines still to read in the old log while the new one is written, copied and emptied.
+    appendFileSync(path, healthy(0, 20_000) + crash(5002));
+    renameSync(path, `${path}.1`);
+    appendFileSync(`${path}.1`, healthy(20_000, 100)); // the writer has not reopened the log yet
+    appendFileSync(path, crash(5003) + healthy(20_100, 4000)); // now it has: a new log
+    shift(path, 1);
+    copyFileSync(path, `${path}.1`); // what the new log holds is now only in the copy
+    truncateSync(path, 0);
+    appendFileSync(path, healthy(24_100, 4000) + crash(5004));
+    await out.waitFor(/\(pid 5004\)/);
+    const r = await reportOf(child);
+    expect(r.lines).toBe(1 + 20_001 + 100 + 4001 + 4001);
+    expect(r.counts).toEqual({ 5001: 1, 5002: 1, 5003: 1, 5004: 1 });
+    expect(r.events).toBe(4);
+  }, 60_000);
+
+  it('counts every line once when a copytruncate is followed at once by a rename rotation', async () => {
+    const path = join(tempDir(), 'worker.log');
+    await writeFile(path, crash(6001));
+    const child = clw(['--follow', path, '--format', 'json']);
+    const out = collect(child.stdout!);
+    await out.waitFor(/\(pid 6001\)/);
+    appendFileSync(path, healthy(0, 20_000) + crash(6002));
+    copyFileSync(path, `${path}.1`); // the 20,000 lines not read yet are now only in the copy
+    truncateSync(path, 0);
+    appendFileSync(path, crash(6003) + healthy(20_000, 2000)); // the writer goes on in the emptied log
+    shift(path, 1);
+    renameSync(path, `${path}.1`);
+    appendFileSync(`${path}.1`, healthy(22_000, 100)); // not reopened yet
+    appendFileSync(path, healthy(22_100, 3000) + crash(6004));
+    await out.waitFor(/\(pid 6004\)/);
+    const r = await reportOf(child);
+    expect(r.lines).toBe(1 + 20_001 + 2001 + 100 + 3001);
+    expect(r.counts).toEqual({ 6001: 1, 6002: 1, 6003: 1, 6004: 1 });
+    expect(r.events).toBe(4);
+    expect(r.stderr).toMatch(/truncated; reading again from its start[^]*rotated; reading the new file/);
   }, 60_000);
 
   it('waits for a log that is not there yet, and follows it once it appears', async () => {

@@ -2,7 +2,7 @@
 // lines are written in pieces of random size; its bytes go through alignLines as the pipeline's do,
 // and every line must come out exactly once, in the order written.
 import { copyFile, open, rename, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followSource } from '../../src/sources/follow.js';
@@ -12,6 +12,12 @@ import { tempDir } from '../e2e/cli.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const line = (tag: string, i: number) => `${tag} ${String(i).padStart(6, '0')} ${'x'.repeat((i * 7) % 61)}`;
 const lines = (tag: string, from: number, to: number) => Array.from({ length: to - from }, (_, k) => line(tag, from + k));
+const text = (tag: string, from: number, to: number) => lines(tag, from, to).map((l) => l + '\n').join('');
+
+/** logrotate's shift of the numbered copies: PATH.1 -> PATH.2 ... */
+function shift(path: string, upTo: number) {
+  for (let n = upTo; n >= 1; n--) renameSync(`${path}.${n}`, `${path}.${n + 1}`);
+}
 
 /** A seeded generator, so a failure can be run again as it was. */
 function random(seed: number) {
@@ -147,6 +153,60 @@ describe('followSource', () => {
       expect(got).toEqual(lines('t', 0, 5000));
       expect(f.notes.filter((n) => /truncated/.test(n))).toHaveLength(5);
     }
+  });
+
+  // The rotations below are done synchronously, so this process's follower sees only what they
+  // leave; with `pause`, it may have looked (and read) anywhere in between.
+  for (const pause of [false, true]) {
+    it(`reads a new log copied and emptied before its turn, after a rename rotation${pause ? ', with time to look in between' : ''}`, async () => {
+      const path = join(tempDir(), 'w.log');
+      const f = await started(path, 'b');
+      appendFileSync(path, text('b', 1, 20_000)); // still to read in the old log
+      renameSync(path, `${path}.1`);
+      appendFileSync(`${path}.1`, text('b', 20_000, 20_100)); // the writer has not reopened yet
+      appendFileSync(path, text('b', 20_100, 24_100));
+      if (pause) await sleep(30);
+      shift(path, 1);
+      copyFileSync(path, `${path}.1`);
+      truncateSync(path, 0);
+      appendFileSync(path, text('b', 24_100, 28_100));
+      await f.until(28_100);
+      await sleep(100); // nothing more comes: no line twice
+      expect(await f.stop()).toEqual(lines('b', 0, 28_100));
+    });
+
+    it(`reads the copy's unread tail when a copytruncate is followed by a rename rotation${pause ? ', with time to look in between' : ''}`, async () => {
+      const path = join(tempDir(), 'w.log');
+      const f = await started(path, 'c');
+      appendFileSync(path, text('c', 1, 20_000));
+      copyFileSync(path, `${path}.1`);
+      truncateSync(path, 0);
+      appendFileSync(path, text('c', 20_000, 22_000)); // the writer goes on in the emptied log
+      if (pause) await sleep(30);
+      shift(path, 1);
+      renameSync(path, `${path}.1`);
+      appendFileSync(`${path}.1`, text('c', 22_000, 22_100));
+      appendFileSync(path, text('c', 22_100, 25_000));
+      await f.until(25_000);
+      await sleep(100);
+      expect(await f.stop()).toEqual(lines('c', 0, 25_000));
+    });
+  }
+
+  it('reads every copy when several copytruncates came before it looked, each line once', async () => {
+    const path = join(tempDir(), 'w.log');
+    const f = await started(path, 'm');
+    for (let k = 0; k < 5; k++) {
+      appendFileSync(path, text('m', k * 3000 || 1, k * 3000 + 3000));
+      shift(path, k);
+      copyFileSync(path, `${path}.1`);
+      truncateSync(path, 0);
+    }
+    appendFileSync(path, text('m', 15_000, 16_000));
+    await f.until(16_000);
+    await sleep(100);
+    expect(await f.stop()).toEqual(lines('m', 0, 16_000));
+    expect(f.notes.filter((n) => /there, written before a rotation took them away/.test(n)).length).toBeGreaterThan(0);
   });
 
   it('notices a truncation even when more bytes than before were written before it looked', async () => {
