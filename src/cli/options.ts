@@ -7,6 +7,8 @@ import { UsageError } from './errors.js';
 
 /** rules/ ships beside dist/ in the package; the build parses it into dist/rules-cache.json. */
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules', import.meta.url));
+/** The shipped regexes recheck found linear (scripts/check-regexes.js): site rules using them are not checked again. */
+export const DEFAULT_LINEAR_REGEXES = fileURLToPath(new URL('../../rules/linear-regexes.json', import.meta.url));
 export const DEFAULT_RULES_CACHE = fileURLToPath(new URL('../rules-cache.json', import.meta.url));
 
 /** The cache serves the bundled rules only; another folder is parsed as it is. */

@@ -5,9 +5,10 @@ import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { loadRuleSets, type LoadResult } from '../rules/loader.js';
+import { readLinearRegexes } from '../rules/redos.js';
 import { overrideThresholds } from '../rules/thresholds.js';
 import { UsageError } from './errors.js';
-import { rulesCacheFor, rulesDir } from './options.js';
+import { DEFAULT_LINEAR_REGEXES, DEFAULT_RULES_DIR, rulesCacheFor, rulesDir } from './options.js';
 
 export const SITE_CONFIG = '/etc/clw-diag/config.toml';
 export const SITE_RULES_DIR = '/etc/clw-diag/rules.d';
@@ -75,7 +76,11 @@ export function loadConfiguredRules(args: RuleSetArgs): LoadResult & { ruleSet: 
     if (!existsSync(d)) throw new UsageError(`--rules-dir ${d}: no such folder`);
     if (!statSync(d).isDirectory() && !/\.ya?ml$/.test(d)) throw new UsageError(`--rules-dir ${d}: not a folder or a .yaml file`);
   }
-  const loaded = loadRuleSets([{ dir: bundled, cacheFile: rulesCacheFor(bundled) }, ...siteDirs.map((dir) => ({ dir }))]);
+  // The shipped rules were checked for slow regexes before release; any other folder is checked now.
+  const loaded = loadRuleSets([
+    { dir: bundled, cacheFile: rulesCacheFor(bundled), checkRegexes: bundled !== DEFAULT_RULES_DIR },
+    ...siteDirs.map((dir) => ({ dir, checkRegexes: true })),
+  ], siteDirs.length || bundled !== DEFAULT_RULES_DIR ? readLinearRegexes(DEFAULT_LINEAR_REGEXES) : undefined);
   let thresholds = loaded.ruleSet.thresholds;
   for (const [overrides, origin] of [[config.thresholds, config.file ?? 'config'], [parseThresholdFlags(args.threshold), '--threshold']] as const) {
     const r = overrideThresholds(thresholds, overrides, origin);

@@ -1,7 +1,7 @@
-// Checks a rule set beyond its schema: regexes that can backtrack catastrophically, weak
+// Checks a rule set beyond its schema: regexes that recheck finds super-linear, weak
 // prefilter literals, regexes no example exercises, titles naming facts the rule never captures.
 import { parseEnvelope } from '../records/envelope.js';
-import { backtrackingRisks } from './backtracking.js';
+import { checkRegex, isSlow, regexKey, ruleRegexes, type RegexVerdict } from './redos.js';
 import { prefilterLiterals, type CompiledRule, type CompiledRuleSet } from './compile.js';
 import { templateFacts } from './template.js';
 
@@ -22,13 +22,14 @@ function capturedFacts(r: CompiledRule): Set<string> {
   return names;
 }
 
-export function lintRule(r: CompiledRule, exercised: (re: RegExp, text: string) => boolean): string[] {
+/** How slow a regex can get: recheck by default (see redos.ts). */
+export type RegexChecker = (source: string, flags: string) => RegexVerdict;
+
+export function lintRule(r: CompiledRule, exercised: (re: RegExp, text: string) => boolean, check: RegexChecker = checkRegex): string[] {
   const problems: string[] = [];
-  const regexes = [...r.rule.match, ...r.rule.exclude, ...r.extract.map((e) => e.re.source)];
-  const side = (s?: { continue: RegExp; end?: RegExp; start?: RegExp }) => (s ? [s.continue, s.end, s.start].filter(Boolean).map((x) => x!.source) : []);
-  regexes.push(...side(r.before), ...side(r.after));
-  for (const src of regexes) {
-    for (const risk of backtrackingRisks(src)) problems.push(`/${src}/ can backtrack catastrophically: ${risk}`);
+  for (const { where, source } of ruleRegexes(r.rule)) {
+    const v = check(source, r.rule.flags);
+    if (isSlow(v)) problems.push(`${where} /${source}/ can backtrack catastrophically: ${v.complexity} time (${v.summary})${v.attack ? ` on ${v.attack}` : ''}`);
   }
   const examples = r.rule.examples.match.flatMap((ex) => (typeof ex === 'string' ? [ex] : ex.lines ?? (ex.line ? [ex.line] : [])));
   r.regexes.forEach((re, i) => {
@@ -49,7 +50,14 @@ function shortPieces(r: CompiledRule): string[] {
     .map((p) => `the prefilter would search for ${JSON.stringify(p.text)}, shorter than ${MIN_PIECE} bytes, which slows every scan: make the regex require longer literal text`);
 }
 
-export function lintRules(set: CompiledRuleSet): LintProblem[] {
+/** `check` sees each distinct regex once. */
+export function lintRules(set: CompiledRuleSet, check: RegexChecker = checkRegex): LintProblem[] {
   const exercised = (re: RegExp, raw: string) => re.test(parseEnvelope(raw, 'example', 1).text);
-  return set.rules.flatMap((r) => [...lintRule(r, exercised), ...shortPieces(r)].map((problem) => ({ rule: r.rule.id, file: r.file, problem })));
+  const seen = new Map<string, RegexVerdict>();
+  const once: RegexChecker = (source, flags) => {
+    const key = regexKey(source, flags);
+    if (!seen.has(key)) seen.set(key, check(source, flags));
+    return seen.get(key)!;
+  };
+  return set.rules.flatMap((r) => [...lintRule(r, exercised, once), ...shortPieces(r)].map((problem) => ({ rule: r.rule.id, file: r.file, problem })));
 }

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readRuleCache } from './cache.js';
 import { buildRuleSet, compileRule, type CompiledRule, type CompiledRuleSet } from './compile.js';
+import { slowRegexProblem } from './redos.js';
 import { RuleSchema } from './schema.js';
 
 export interface LoadResult {
@@ -27,7 +28,9 @@ export function ruleFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
 }
 
-export function loadRuleFile(file: string, problems: string[], parsed?: unknown): CompiledRule[] {
+/** `linear`: when given, every regex of a rule is checked for super-linear backtracking (those in
+ *  the set are known linear already) and a rule with a slow one is refused. */
+export function loadRuleFile(file: string, problems: string[], parsed?: unknown, linear?: Set<string>): CompiledRule[] {
   let doc: unknown = parsed;
   if (doc === undefined) {
     try {
@@ -53,7 +56,11 @@ export function loadRuleFile(file: string, problems: string[], parsed?: unknown)
       return;
     }
     try {
-      out.push(compileRule({ rule: parsed.data, family, file }));
+      const compiled = compileRule({ rule: parsed.data, family, file });
+      // One hostile line must not stall the run.
+      const slow = linear ? slowRegexProblem(parsed.data, linear) : null;
+      if (slow) throw new Error(slow);
+      out.push(compiled);
     } catch (err) {
       problems.push(`${basename(file)}: rule ${id}: ${(err as Error).message}`);
     }
@@ -69,21 +76,25 @@ export function loadRules(dirOrFile: string, cacheFile?: string): LoadResult {
 export interface RuleSource {
   dir: string;
   cacheFile?: string;
+  /** Check the regexes with recheck and refuse a rule with a slow one (site and user rules; the
+   *  bundled ones are checked ahead of time). */
+  checkRegexes?: boolean;
 }
 
-/** Rules from several folders, in order: the bundled set first, then site folders. A site rule
+/** `linear`: regexes known linear (rules/linear-regexes.json), not checked again.
+ *  Rules from several folders, in order: the bundled set first, then site folders. A site rule
  *  whose id a folder before it already used replaces that rule (and says so); within one folder a
  *  repeated id is a problem. */
-export function loadRuleSets(sources: RuleSource[]): LoadResult {
+export function loadRuleSets(sources: RuleSource[], linear: Set<string> = new Set()): LoadResult {
   const problems: string[] = [];
   const notes: string[] = [];
   const byId = new Map<string, CompiledRule>();
-  sources.forEach(({ dir, cacheFile }, index) => {
+  sources.forEach(({ dir, cacheFile, checkRegexes }, index) => {
     const seenHere = new Set<string>();
     const files = ruleFiles(dir);
     const cached = cacheFile ? readRuleCache(cacheFile, files) : null;
     for (const file of files) {
-      for (const r of loadRuleFile(file, problems, cached?.get(file))) {
+      for (const r of loadRuleFile(file, problems, cached?.get(file), checkRegexes ? linear : undefined)) {
         const id = r.rule.id;
         if (seenHere.has(id)) {
           problems.push(`${basename(file)}: rule ${id}: the id is already used by another rule`);

@@ -90,6 +90,22 @@ rules:
     expect(test.exitCode).toBe(0);
   });
 
+  it('refuses a site rule whose regex can backtrack for ever, in one line, and runs the rest', async () => {
+    const dir = tempDir();
+    const rules = join(dir, 'rules.d');
+    mkdirSync(rules);
+    // A 41-character line of a's made this regex run for minutes.
+    writeFileSync(join(rules, 'slow.yaml'), siteRule.replace('site-billing-lock-lost', 'site-slow').replace("'billing-job: lease expired for lock (?<lock>[\\w-]+)'", () => "'lease expired (a+)+$'"));
+    const log = join(dir, 'app.log');
+    writeFileSync(log, `billing-job: lease expired ${'a'.repeat(41)}!\nSegmentation fault (core dumped)\n`);
+    const r = await clw([log, '--rules-dir', rules, '--format', 'json', '--fail-on', 'never']);
+    expect(r.exitCode).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^clw-diag: rules: slow\.yaml: rule site-slow: match\[0\] \/lease expired \(a\+\)\+\$\/ can take exponential time/);
+    expect(json(r.stdout).incidents.map((i) => i.rule)).toEqual(['system-shell-segfault']);
+  }, 60_000);
+
   it('refuses a --rules-dir that is not there', async () => {
     const r = await clw(['/dev/null', '--rules-dir', '/nonexistent/rules.d']);
     expect(r.exitCode).toBe(2);
