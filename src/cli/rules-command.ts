@@ -2,6 +2,8 @@
 import Table from 'cli-table3';
 import { basename } from 'node:path';
 import { lintRules } from '../rules/lint.js';
+import { readLinearRegexes } from '../rules/redos.js';
+import { DEFAULT_LINEAR_REGEXES } from './options.js';
 import { testRules } from '../rules/tester.js';
 import type { Io } from './analyze-command.js';
 import { EXIT } from './errors.js';
@@ -35,7 +37,8 @@ export async function runRules(args: RulesArgs, io: Io): Promise<number> {
     }
     return failed.length || problems.length ? EXIT.incidents : EXIT.ok;
   }
-  const lint = lintRules(ruleSet);
+  // Regexes already found linear are not checked again unless CLW_DIAG_LINT_ALL is set.
+  const lint = lintRules(ruleSet, undefined, process.env.CLW_DIAG_LINT_ALL ? new Set() : readLinearRegexes(DEFAULT_LINEAR_REGEXES));
   for (const p of lint) io.stdout.write(`${basename(p.file)} ${p.rule}: ${p.problem}\n`);
   io.stdout.write(`${ruleSet.rules.length} rules, ${lint.length + problems.length} problems\n`);
   return lint.length || problems.length ? EXIT.incidents : EXIT.ok;

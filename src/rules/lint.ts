@@ -50,12 +50,14 @@ function shortPieces(r: CompiledRule): string[] {
     .map((p) => `the prefilter would search for ${JSON.stringify(p.text)}, shorter than ${MIN_PIECE} bytes, which slows every scan: make the regex require longer literal text`);
 }
 
-/** `check` sees each distinct regex once. */
-export function lintRules(set: CompiledRuleSet, check: RegexChecker = checkRegex): LintProblem[] {
+/** `check` sees each distinct regex once. `linear`: regexes recheck already found linear (the
+ *  committed list, keyed by exact source and flags, so an edited regex is checked again). */
+export function lintRules(set: CompiledRuleSet, check: RegexChecker = checkRegex, linear: Set<string> = new Set()): LintProblem[] {
   const exercised = (re: RegExp, raw: string) => re.test(parseEnvelope(raw, 'example', 1).text);
   const seen = new Map<string, RegexVerdict>();
   const once: RegexChecker = (source, flags) => {
     const key = regexKey(source, flags);
+    if (linear.has(key)) return { complexity: 'linear', summary: 'linear (checked before)' };
     if (!seen.has(key)) seen.set(key, check(source, flags));
     return seen.get(key)!;
   };
