@@ -10,7 +10,7 @@ import { why } from './output-file.js';
 import { runRules } from './rules-command.js';
 import { parseGdbTimeout } from './options.js';
 import { escapeControl } from '../text/escape-control.js';
-import { protectStdin, restoreInMessage, restoreStdin } from './stdin-arg.js';
+import { protectStdin, restoreInMessage, restoreStdin, restoreStdinValues } from './stdin-arg.js';
 
 function io(): Io {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
@@ -85,6 +85,7 @@ export async function main(argv = hideBin(process.argv), streams: Io = io()): Pr
         rulesDir: a['rules-dir'], config: a.config, threshold: a.threshold,
       }, streams);
     })
+    .middleware(restoreStdinValues, true)
     .middleware(refuseRepeats, true)
     .strict()
     .help()

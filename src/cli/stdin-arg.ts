@@ -1,7 +1,6 @@
 // `clw-diag -` reads standard input. yargs drops a bare "-" from a variadic positional (it reparses
 // the positionals as `--paths -`, where "-" looks like a flag), so it is swapped for a stand-in
-// before parsing and back after. yargs' own first pass always takes a bare "-" as a positional,
-// never as an option's value, so the swap changes nothing else.
+// before parsing and back after, in the positionals and in any option's value (`--rules -`).
 
 /** "-" on the command line: standard input. */
 export const STDIN_PATH = '-';
@@ -20,4 +19,12 @@ export function restoreStdin<T extends string | undefined>(arg: T): T {
 /** A message that quotes the arguments (yargs' "Unknown argument") shows "-" again. */
 export function restoreInMessage(message: string): string {
   return message.split(STAND_IN).join(STDIN_PATH);
+}
+
+/** Every option value back as given: `--rules -` names "-", not the stand-in. */
+export function restoreStdinValues(argv: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(argv)) {
+    if (v === STAND_IN) argv[k] = STDIN_PATH;
+    else if (Array.isArray(v)) argv[k] = v.map((x) => (x === STAND_IN ? STDIN_PATH : x));
+  }
 }

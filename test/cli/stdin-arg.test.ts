@@ -32,4 +32,11 @@ describe('clw-diag -', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/Unknown argument: -$/m);
   });
+
+  it('leaves "-" as an option\'s value alone: --rules - names a folder called "-", which is not there', async () => {
+    const r = await clw(['--rules', '-', '-'], { input: CRASH });
+    expect(r.stderr).toMatch(/^clw-diag: --rules -: no such file or folder$/m);
+    expect(r.stderr).not.toMatch(/this is a bug|\u0000/);
+    expect(r.exitCode).toBe(2);
+  });
 });
