@@ -4,6 +4,7 @@ import type { Subjects } from '../types.js';
 import { SEVERITY_ORDER } from '../types.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { absorb, type Draft } from './draft.js';
+import { addTo } from './group.js';
 import { SubjectIndex } from './subject-index.js';
 
 /** How far apart in time two sightings of one failure may be. */
@@ -88,7 +89,7 @@ function joinAnonymous(drafts: Draft[], rules: CompiledRuleSet): Draft[] {
   const anon = drafts.filter(anonymous);
   if (!anon.length) return drafts;
   const anonOf = new Map<string, Draft[]>();
-  for (const a of anon) anonOf.set(a.category, [...(anonOf.get(a.category) ?? []), a]);
+  for (const a of anon) addTo(anonOf, a.category, a);
   const joinsOf = (d: Draft) => rules.byId.get(d.rule)?.rule.joins ?? [];
   const kept = new Set(drafts);
   // How many kept drafts with a subject could join each category: a second one is a rival.
@@ -127,7 +128,7 @@ function sameThing(a: Draft, b: Draft): boolean {
  *  fits and both name the same file: it keeps its title and subjects, and gains the other's evidence. */
 function joinSameCategory(drafts: Draft[]): Draft[] {
   const named = new Map<string, Draft[]>();
-  for (const k of drafts) if (!anonymous(k)) named.set(k.category, [...(named.get(k.category) ?? []), k]);
+  for (const k of drafts) if (!anonymous(k)) addTo(named, k.category, k);
   const gone = new Set<Draft>();
   for (const d of drafts) {
     if (!anonymous(d)) continue;

@@ -7,6 +7,7 @@ import { SEVERITY_ORDER } from '../types.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import { fillTemplate } from '../rules/template.js';
 import type { Draft } from './draft.js';
+import { addTo } from './group.js';
 import type { BuiltReport } from './report.js';
 
 export type LiveEvent = 'opened' | 'updated' | 'escalated';
@@ -86,7 +87,7 @@ function describeNew(tokens: string[]): string[] {
   const byKind = new Map<string, string[]>();
   for (const t of tokens) {
     const [kind, ...rest] = t.split(' ');
-    byKind.set(kind, [...(byKind.get(kind) ?? []), rest.join(' ')]);
+    addTo(byKind, kind, rest.join(' '));
   }
   return [...byKind].map(([kind, values]) => values.length === 1 ? `new ${kind} ${values[0]}`
     : `new ${kind}s ${values.slice(0, 3).join(', ')}${values.length > 3 ? ` and ${values.length - 3} more` : ''}`);
@@ -162,7 +163,7 @@ export class LiveTracker {
     const byIncident = new Map<string, Pending[]>();
     for (const p of this.pending) {
       const id = memberOf.get(p.draft.key);
-      if (id) byIncident.set(id, [...(byIncident.get(id) ?? []), p]);
+      if (id) addTo(byIncident, id, p);
     }
     const updates: LiveUpdate[] = [];
     this.tickWork = false;

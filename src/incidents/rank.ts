@@ -4,6 +4,7 @@ import type { Severity, Subjects } from '../types.js';
 import type { CompiledRuleSet } from '../rules/compile.js';
 import type { Draft } from './draft.js';
 import { sameSubject } from './join.js';
+import { addTo } from './group.js';
 import { SubjectIndex, subjectTokens } from './subject-index.js';
 
 const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 1, error: 0.75, warning: 0.45, info: 0.15 };
@@ -92,10 +93,9 @@ function causeCandidates(nodes: Ranked[], rules: CompiledRuleSet): (node: Ranked
   const position = new Map(nodes.map((n, i) => [n, i]));
   const byCategory = new Map<string, Ranked[]>();
   const causersOf = new Map<string, Ranked[]>();
-  const push = (m: Map<string, Ranked[]>, k: string, n: Ranked) => { const l = m.get(k); if (l) l.push(n); else m.set(k, [n]); };
   for (const n of nodes) {
-    push(byCategory, n.draft.category, n);
-    for (const c of rules.byId.get(n.draft.rule)?.rule.causes ?? []) push(causersOf, c, n);
+    addTo(byCategory, n.draft.category, n);
+    for (const c of rules.byId.get(n.draft.rule)?.rule.causes ?? []) addTo(causersOf, c, n);
   }
   const index = new SubjectIndex(nodes.map((n) => ({ subjects: n.draft.subjects, node: n })));
   return (node) => {
@@ -127,7 +127,7 @@ export function rankDrafts(drafts: Draft[], rules: CompiledRuleSet): Ranked[] {
     if (best && !isAncestor(best.by, node)) node.parent = best.by;
   }
   const children = new Map<Ranked, Ranked[]>();
-  for (const node of nodes) if (node.parent) children.set(node.parent, [...(children.get(node.parent) ?? []), node]);
+  for (const node of nodes) if (node.parent) addTo(children, node.parent, node);
   const byTime = (a: Ranked, b: Ranked) => (a.draft.firstSeen ?? 0) - (b.draft.firstSeen ?? 0);
   // Depth first, earliest first: a root's consequences read as the chain they form.
   const chain = (node: Ranked): Ranked[] => (children.get(node) ?? []).sort(byTime).flatMap((c) => [c, ...chain(c)]);
