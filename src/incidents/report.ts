@@ -111,6 +111,7 @@ export function buildReportWithDrafts(input: ReportInput): BuiltReport {
   const ranked = rankDrafts(joined, input.rules);
   let incidents = ranked.map((r, i) => toIncident(r, i + 1, input.rules, input.fixes));
   const idOf = new Map(ranked.map((r, i) => [r, incidents[i].id]));
+  const draftOf = new Map(ranked.map((r, i) => [incidents[i].id, r.draft]));
   ranked.forEach((r, i) => { incidents[i].causedBy = r.parent ? idOf.get(r.parent) ?? null : null; });
   const bySeverity: Partial<Record<Severity, number>> = {};
   const byCategory: Partial<Record<Category, number>> = {};
@@ -131,7 +132,6 @@ export function buildReportWithDrafts(input: ReportInput): BuiltReport {
     notes.push(`${incidents.length - input.top} more incidents not shown (--top ${input.top})`);
     incidents = incidents.slice(0, input.top);
   }
-  const draftOf = new Map(ranked.map((r) => [incidentId(r.draft), r.draft]));
   const report: Report = {
     schemaVersion: 1,
     generatedAt: (input.now ?? new Date()).toISOString(),
